@@ -1,0 +1,37 @@
+"""``flask seed``: reference data from seed_data/, plus demo accounts when asked for."""
+
+import os
+from collections.abc import Iterator
+
+import click
+
+from wellbeing.accounts.models import Role
+from wellbeing.accounts.services import create_user, find_user_by_email
+from wellbeing.extensions import db
+
+DEMO_USERS = [
+    ("resident@example.org", "Robin Resident", Role.RESIDENT, None),
+    ("gp@example.org", "Dr Gita Patel", Role.REFERRER, "Kingsholm Surgery (demo)"),
+    ("linkworker@example.org", "Lee Worker", Role.LINK_WORKER, "Community Wellbeing Service"),
+    ("provider@example.org", "Priya Provider", Role.PROVIDER, "Gloucester Arts Collective (demo)"),
+    ("admin@example.org", "Ada Admin", Role.ADMIN, "Community Wellbeing Service"),
+]
+
+
+def seed_demo_users(password: str) -> Iterator[str]:
+    created = 0
+    for email, name, role, organisation in DEMO_USERS:
+        if find_user_by_email(email) is None:
+            create_user(email, name, role, password, organisation)
+            created += 1
+    yield f"Demo users: {created} created, {len(DEMO_USERS) - created} already there"
+
+
+def run_seed(demo: bool = False) -> Iterator[str]:
+    """Load everything in seed_data/; safe to run again (nothing is duplicated)."""
+    if demo:
+        password = os.environ.get("WELLBEING_DEMO_PASSWORD")
+        if not password:
+            raise click.ClickException("--demo needs WELLBEING_DEMO_PASSWORD in the environment")
+        yield from seed_demo_users(password)
+    db.session.commit()
