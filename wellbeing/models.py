@@ -1,5 +1,50 @@
 """Imports every model so that the metadata (and Alembic) sees all tables."""
 
 from wellbeing.accounts.models import ApiToken, User
+from wellbeing.directory.models import (
+    Accessibility,
+    Address,
+    Area,
+    Attribute,
+    Contact,
+    CostOption,
+    Language,
+    Location,
+    Neighbourhood,
+    Organization,
+    OrganizationEditor,
+    Phone,
+    Postcode,
+    Schedule,
+    SearchIndexQueue,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
+)
 
-__all__ = ["ApiToken", "User"]
+__all__ = [
+    "Accessibility",
+    "Address",
+    "ApiToken",
+    "Area",
+    "Attribute",
+    "Contact",
+    "CostOption",
+    "Language",
+    "Location",
+    "Neighbourhood",
+    "Organization",
+    "OrganizationEditor",
+    "Phone",
+    "Postcode",
+    "Schedule",
+    "SearchIndexQueue",
+    "Service",
+    "ServiceArea",
+    "ServiceAtLocation",
+    "Taxonomy",
+    "TaxonomyTerm",
+    "User",
+]
