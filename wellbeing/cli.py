@@ -18,5 +18,8 @@ def seed_command(demo: bool) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from wellbeing.directory import cli as directory_cli
+
+    directory_cli.init_app(app)
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_command)

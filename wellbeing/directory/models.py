@@ -1,8 +1,8 @@
 """Organisations, services and where they happen, after the Open Referral UK 3.0 profile.
 
-Ids are UUID strings, as in ORUK. Children of a service (schedules, costs, contacts, ...) belong to it
-and are deleted with it. Beyond ORUK we keep who verified a listing, eligibility text, whether people
-may refer themselves, how to get there and step-free access.
+Ids are UUID strings, as in ORUK. Children of a service (schedules, costs, contacts, ...) belong
+to it and are deleted with it. Beyond ORUK we keep who verified a listing, eligibility text,
+whether people may refer themselves, how to get there and step-free access.
 """
 
 from datetime import date, datetime, time
@@ -318,7 +318,7 @@ class ServiceArea(db.Model):
 
 
 class Area(db.Model):
-    """A place people search by (Gloucester, Glasgow North East, ...); wider areas contain narrower."""
+    """A place people search by (Gloucester, Glasgow North East, ...); wide areas hold narrow."""
 
     __tablename__ = "area"
 
@@ -415,7 +415,7 @@ class Postcode(db.Model):
 
 
 class SearchIndexQueue(db.Model):
-    """Services whose search document must be rewritten; written in the same commit as the change."""
+    """Services whose search document must be rewritten; queued in the commit that changes them."""
 
     __tablename__ = "search_index_queue"
 
