@@ -1,0 +1,16 @@
+"""Queueing search-index updates in the same transaction as the change that needs them.
+
+Whoever changes a service calls ``queue_services`` before the request's one commit; after the commit
+the search module applies the queue (see ``wellbeing.directory.search``). A crash between the two
+leaves the rows queued, so the next writer (or ``flask search reindex``) catches up.
+"""
+
+from collections.abc import Iterable
+
+from wellbeing.directory.models import SearchIndexQueue
+from wellbeing.extensions import db
+
+
+def queue_services(service_ids: Iterable[str]) -> None:
+    """Mark services whose search document must be rewritten (or removed) after this commit."""
+    db.session.add_all(SearchIndexQueue(service_id=service_id) for service_id in set(service_ids))
