@@ -37,9 +37,10 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-database: setup ## Migrate the database, load seed data and demo accounts
+database: setup ## Migrate the database, load seed data and demo accounts, build the search index
 	$(FLASK) db upgrade
 	$(FLASK) seed --demo
+	$(FLASK) search reindex
 
 chromium: ## Debian's Chromium for the browser tests (installed with apt when missing)
 	@scripts/ensure-chromium

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import make_url, text
+from sqlalchemy import make_url
 
 from tests.factories import make_user
 from wellbeing import create_app
@@ -21,7 +21,7 @@ from wellbeing.accounts.models import Role, User
 from wellbeing.config import TestConfig
 from wellbeing.extensions import db
 
-pytest_plugins = ["tests.browser_fixtures"]
+pytest_plugins = ["tests.browser_fixtures", "tests.directory_fixtures", "tests.referral_fixtures"]
 
 
 def _create_postgres_database(server_url: str) -> tuple[str, Callable[[], None]]:
@@ -61,13 +61,9 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def _empty_all_tables() -> None:
-    tables = list(reversed(db.metadata.sorted_tables))
-    if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{table.name}"' for table in tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in tables:
-            db.session.execute(table.delete())
+    # DELETE, not TRUNCATE: for a test's handful of rows it is many times faster on PostgreSQL.
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
     db.session.commit()
 
 

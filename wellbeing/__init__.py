@@ -4,7 +4,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
-from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+from jinja2 import (
+    ChainableUndefined,
+    ChoiceLoader,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    PackageLoader,
+)
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from wellbeing.config import INSTANCE_DIR, REPO_ROOT, Config, instance_secret_key
@@ -24,6 +30,7 @@ def create_app(config: Mapping[str, Any] | object | None = None) -> Flask:
 
     register_templates(app)
     register_extensions(app)
+    register_search(app)
     register_blueprints(app)
     register_security(app)
     register_errorhandlers(app)
@@ -43,6 +50,11 @@ def register_templates(app: Flask) -> None:
             [FileSystemLoader(app.root_path + "/templates"), PackageLoader("nhsuk_frontend_jinja")]
         ),
         "extensions": ["jinja2.ext.do"],
+        # Flask escapes only .html templates by default; the NHS.UK macros are .jinja files.
+        "autoescape": True,
+        # Compiling the NHS.UK macros takes a third of a second per process; cache the result
+        # (in a private per-user temp folder, checked against each template's source).
+        "bytecode_cache": FileSystemBytecodeCache(),
     }
     templating.init_app(app)
 
@@ -63,13 +75,24 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
 
+def register_search(app: Flask) -> None:
+    from wellbeing.directory import search
+
+    search.init_app(app)
+
+
 def register_blueprints(app: Flask) -> None:
     from wellbeing.accounts.views import bp as accounts_bp
     from wellbeing.api import bp as api_bp
+    from wellbeing.api.oruk import bp as oruk_bp
     from wellbeing.assets import bp as assets_bp
+    from wellbeing.directory.views import bp as directory_bp
     from wellbeing.main import bp as main_bp
+    from wellbeing.referrals.blueprints import BLUEPRINTS as referral_blueprints
 
-    for blueprint in (main_bp, assets_bp, accounts_bp, api_bp):
+    for blueprint in (main_bp, assets_bp, accounts_bp, directory_bp, api_bp, oruk_bp):
+        app.register_blueprint(blueprint)
+    for blueprint in referral_blueprints:
         app.register_blueprint(blueprint)
 
 

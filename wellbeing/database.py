@@ -4,7 +4,7 @@ import sqlite3
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Engine, MetaData, String, TypeDecorator, event
+from sqlalchemy import Connection, DateTime, Engine, MetaData, String, TypeDecorator, event
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
@@ -58,12 +58,39 @@ class TimestampMixin:
 UUID_STR = String(36)
 
 
+# pysqlite opens a transaction only before INSERT/UPDATE/DELETE, and never before SAVEPOINT, so a
+# savepoint at the start of a transaction would commit on release. We keep its behaviour (reads
+# outside a write transaction see the latest data, as PostgreSQL's READ COMMITTED does) but open
+# the transaction ourselves, before savepoints too.
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     """SQLite needs foreign keys switched on, and WAL so several workers read while one writes."""
     if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.isolation_level = None  # we say BEGIN, below
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
+
+
+def _begin_if_idle(dbapi_connection: object) -> None:
+    if isinstance(dbapi_connection, sqlite3.Connection) and not dbapi_connection.in_transaction:
+        dbapi_connection.execute("BEGIN")
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _sqlite_begin_before_write(
+    connection: Connection, _cursor: object, statement: str, *_args: object
+) -> None:
+    if connection.dialect.name == "sqlite" and statement.lstrip().upper().startswith(_WRITES):
+        _begin_if_idle(connection.connection.dbapi_connection)
+
+
+@event.listens_for(Engine, "savepoint")
+def _sqlite_begin_before_savepoint(connection: Connection, _name: str) -> None:
+    if connection.dialect.name == "sqlite":
+        _begin_if_idle(connection.connection.dbapi_connection)

@@ -1,6 +1,7 @@
 """Imports every model so that the metadata (and Alembic) sees all tables."""
 
 from wellbeing.accounts.models import ApiToken, User
+from wellbeing.audit import AuditEvent
 from wellbeing.directory.models import (
     Accessibility,
     Address,
@@ -23,6 +24,12 @@ from wellbeing.directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
+from wellbeing.referrals.models import (
+    ContactAttempt,
+    Notification,
+    Referral,
+    ReferralEvent,
+)
 
 __all__ = [
     "Accessibility",
@@ -30,15 +37,20 @@ __all__ = [
     "ApiToken",
     "Area",
     "Attribute",
+    "AuditEvent",
     "Contact",
+    "ContactAttempt",
     "CostOption",
     "Language",
     "Location",
     "Neighbourhood",
+    "Notification",
     "Organization",
     "OrganizationEditor",
     "Phone",
     "Postcode",
+    "Referral",
+    "ReferralEvent",
     "Schedule",
     "SearchIndexQueue",
     "Service",

@@ -7,7 +7,9 @@ import click
 
 from wellbeing.accounts.models import Role
 from wellbeing.accounts.services import create_user, find_user_by_email
+from wellbeing.directory.seed import load_directory_seed
 from wellbeing.extensions import db
+from wellbeing.referrals.demo import seed_demo_referrals
 
 DEMO_USERS = [
     ("resident@example.org", "Robin Resident", Role.RESIDENT, None),
@@ -29,9 +31,11 @@ def seed_demo_users(password: str) -> Iterator[str]:
 
 def run_seed(demo: bool = False) -> Iterator[str]:
     """Load everything in seed_data/; safe to run again (nothing is duplicated)."""
+    yield from load_directory_seed()
     if demo:
         password = os.environ.get("WELLBEING_DEMO_PASSWORD")
         if not password:
             raise click.ClickException("--demo needs WELLBEING_DEMO_PASSWORD in the environment")
         yield from seed_demo_users(password)
+        yield from seed_demo_referrals()
     db.session.commit()

@@ -30,6 +30,14 @@ def choice_items(
     return items
 
 
+def boolean_items(*fields: Field) -> list[dict[str, Any]]:
+    """Several yes/no fields shown as one NHS.UK checkbox group, each keeping its own name."""
+    return [
+        {"value": "y", "text": f.label.text, "name": f.name, "id": f.id, "checked": bool(f.data)}
+        for f in fields
+    ]
+
+
 def field_anchor(field: Field) -> str:
     """The id of the element an error-summary link should focus for this field."""
     return field.id
@@ -44,7 +52,14 @@ def form_error_anchor(form: BaseForm) -> str:
 
 
 # (link text, endpoint, roles that see it; None for everyone). Features add their pages here.
-NAVIGATION: list[tuple[str, str, frozenset[Role] | None]] = []
+NAVIGATION: list[tuple[str, str, frozenset[Role] | None]] = [
+    ("Find support", "directory.search", None),
+    ("Ask for help", "refer.start", None),
+    ("My referrals", "referrals.mine", frozenset({Role.REFERRER, Role.RESIDENT})),
+    ("New referral", "referrals.new", frozenset({Role.REFERRER, Role.LINK_WORKER})),
+    ("Referral queue", "referrals.queue", frozenset({Role.LINK_WORKER, Role.ADMIN})),
+    ("Audit log", "audit.audit_log", frozenset({Role.ADMIN})),
+]
 
 
 def navigation_items() -> list[dict[str, Any]]:
@@ -60,6 +75,7 @@ def navigation_items() -> list[dict[str, Any]]:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
+        boolean_items=boolean_items,
         choice_items=choice_items,
         field_anchor=field_anchor,
         form_error_anchor=form_error_anchor,

@@ -13,7 +13,14 @@ geo_cli = AppGroup("geo", help="Postcode data for distance search.")
 
 
 def init_app(app: Flask) -> None:
-    from wellbeing.directory import geo  # noqa: F401 - registers geo commands
+    from wellbeing.directory import (
+        geo,  # noqa: F401 - registers geo commands
+        search_commands,  # noqa: F401 - registers search commands
+    )
+    from wellbeing.directory.io import (
+        commands,  # noqa: F401 - registers directory import
+        export,  # noqa: F401 - registers directory export
+    )
 
     for group in (directory_cli, search_cli, geo_cli):
         app.cli.add_command(group)

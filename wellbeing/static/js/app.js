@@ -2,3 +2,9 @@
 import { initAll } from "/assets/nhsuk-frontend.min.js";
 
 initAll();
+
+// "Print this page" buttons are hidden until JavaScript can make them work.
+for (const button of document.querySelectorAll("[data-module='app-print']")) {
+  button.hidden = false;
+  button.addEventListener("click", () => window.print());
+}

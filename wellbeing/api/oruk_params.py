@@ -1,0 +1,130 @@
+"""Reading the Open Referral UK query parameters; bad values raise ``ParamError`` naming them."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from wellbeing.directory.finder import ServiceFilters
+from wellbeing.directory.models import ServiceStatus
+
+MAX_PER_PAGE = 200
+DEFAULT_PER_PAGE = 50
+# Far beyond any real directory, yet small enough that OFFSET never overflows a database integer.
+MAX_PAGE = 1_000_000
+MAX_PROXIMITY_M = 1_000_000
+TRUE_WORDS = {"true", "1", "yes", "on"}
+FALSE_WORDS = {"false", "0", "no", "off"}
+
+
+class ParamError(ValueError):
+    """A query parameter with a value we cannot use; the message names it."""
+
+    def __init__(self, parameter: str, message: str) -> None:
+        super().__init__(message)
+        self.parameter = parameter
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Paging:
+    page: int
+    per_page: int
+    ndjson: bool
+
+
+def integer(args: Mapping[str, str], name: str, low: int, high: int) -> int | None:
+    """An optional whole number between ``low`` and ``high``."""
+    raw = args.get(name, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise ParamError(name, f"{name} must be a whole number from {low} to {high}")
+    return int(raw)
+
+
+def boolean(args: Mapping[str, str], name: str) -> bool:
+    """An optional true/false flag; absent means false."""
+    raw = args.get(name, "").strip().lower()
+    if not raw or raw in FALSE_WORDS:
+        return False
+    if raw in TRUE_WORDS:
+        return True
+    raise ParamError(name, f"{name} must be true or false")
+
+
+def text(args: Mapping[str, str], name: str) -> str | None:
+    raw = args.get(name, "").strip()
+    return raw or None
+
+
+def id_list(args: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """Comma-separated ids (ORUK clients send one, but several mean "any of these")."""
+    raw = args.get(name, "")
+    return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+
+def timestamp(args: Mapping[str, str], name: str) -> datetime | None:
+    """An ISO 8601 date or date-time; one without an offset is taken as UTC."""
+    raw = args.get(name, "").strip()
+    if not raw:
+        return None
+    if "T" in raw:
+        raw = raw.replace(" ", "+")  # an unescaped "+" in an offset arrives as a space
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        raise ParamError(
+            name, f"{name} must be an ISO 8601 date-time, like 2025-01-31T09:00:00Z"
+        ) from None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def statuses(args: Mapping[str, str]) -> tuple[str, ...]:
+    """Which service statuses to publish: active only, unless ``status`` names others."""
+    wanted = id_list(args, "status")
+    allowed = [status.value for status in ServiceStatus]
+    unknown = [value for value in wanted if value not in allowed]
+    if unknown:
+        raise ParamError("status", f"status must be one or more of: {', '.join(allowed)}")
+    return wanted or (ServiceStatus.ACTIVE.value,)
+
+
+def paging(args: Mapping[str, str]) -> Paging:
+    """``page``, ``per_page`` (at most 200) and ``format`` (``json`` or ``ndjson``)."""
+    page = integer(args, "page", 1, MAX_PAGE) or 1
+    per_page = integer(args, "per_page", 1, MAX_PER_PAGE) or DEFAULT_PER_PAGE
+    output = (args.get("format") or "json").strip().lower()
+    if output not in {"json", "ndjson"}:
+        raise ParamError("format", "format must be json or ndjson")
+    return Paging(page, per_page, output == "ndjson")
+
+
+def proximity(args: Mapping[str, str]) -> tuple[str | None, int | None]:
+    """``postcode`` and ``proximity`` (metres), which only makes sense with a postcode."""
+    postcode = text(args, "postcode")
+    metres = integer(args, "proximity", 1, MAX_PROXIMITY_M)
+    if metres is not None and postcode is None:
+        raise ParamError("proximity", "proximity needs a postcode to measure from")
+    return postcode, metres
+
+
+def _on_or_after(moment: datetime | None) -> datetime | None:
+    """ORUK's ``modified_after`` includes the moment itself; the search filter starts just after."""
+    return None if moment is None else moment - timedelta(microseconds=1)
+
+
+def service_filters(args: Mapping[str, str]) -> ServiceFilters:
+    """The ORUK filters, and our extensions, as the directory search understands them."""
+    age = integer(args, "age", 0, 130)
+    return ServiceFilters(
+        taxonomy_term_ids=id_list(args, "taxonomy_term_id") or None,
+        taxonomy_id=text(args, "taxonomy_id"),
+        organization_id=text(args, "organization_id"),
+        modified_after=_on_or_after(timestamp(args, "modified_after")),
+        statuses=statuses(args),
+        open_now=boolean(args, "open_now"),
+        free_only=boolean(args, "free"),
+        age=age,
+        wheelchair=boolean(args, "wheelchair_accessible"),
+        self_referral=True if boolean(args, "self_referral") else None,
+    )

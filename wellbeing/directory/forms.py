@@ -1,0 +1,88 @@
+"""The directory search form: words, postcode, distance and filters, all in a shareable GET URL."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, SearchField, SelectField, SelectMultipleField
+from wtforms.validators import NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from wellbeing.directory.geo import PostcodeError, normalise_postcode
+from wellbeing.directory.models import Area, TaxonomyTerm
+from wellbeing.directory.schedules import DAY_NAMES
+from wellbeing.extensions import db
+
+MILE = 1609.344
+RADIUS_CHOICES = [("", "Any distance"), ("1", "Within 1 mile"), ("3", "Within 3 miles")] + [
+    (str(miles), f"Within {miles} miles") for miles in (5, 10, 25)
+]
+SORT_CHOICES = [("relevance", "Best match"), ("distance", "Nearest first"), ("name", "Name A to Z")]
+DAY_CHOICES = [("", "Any day")] + [(str(i), name) for i, name in enumerate(DAY_NAMES)]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Checkboxes for a list of choices (rendered with the NHS.UK checkboxes component)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class SearchForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search changes nothing, and its URL is meant to be shared
+
+    q = SearchField("What are you looking for?", validators=[Optional()])
+    postcode = SearchField("Postcode", validators=[Optional()])
+    radius = SelectField("Distance", choices=RADIUS_CHOICES, default="", validators=[Optional()])
+    need = MultiCheckboxField("Type of support", choices=[], validators=[Optional()])
+    open_now = BooleanField("Open now")
+    evenings = BooleanField("Open evenings")
+    weekends = BooleanField("Open weekends")
+    day = SelectField("Open on", choices=DAY_CHOICES, default="", validators=[Optional()])
+    free = BooleanField("Free")
+    wheelchair = BooleanField("Wheelchair accessible")
+    self_referral = BooleanField("You can refer yourself")
+    age = IntegerField(
+        "Age",
+        validators=[Optional(), NumberRange(0, 120, "Enter an age between 0 and 120")],
+        render_kw={"inputmode": "numeric"},
+    )
+    area = SelectField("Area", choices=[], default="", validators=[Optional()])
+    sort = SelectField("Sort by", choices=SORT_CHOICES, default="relevance")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.need.choices = [(term.id, term.name) for term in top_level_terms()]
+        areas = db.session.execute(db.select(Area).order_by(Area.region, Area.name)).scalars()
+        self.area.choices = [("", "Anywhere")] + [(area.slug, area.name) for area in areas]
+
+    def validate_postcode(self, field: SearchField) -> None:
+        if field.data and field.data.strip():
+            try:
+                field.data = normalise_postcode(field.data)
+            except PostcodeError as error:
+                raise ValidationError(str(error)) from error
+
+    def validate_sort(self, field: SelectField) -> None:
+        if field.data == "distance" and not (self.postcode.data or "").strip():
+            raise ValidationError("Enter a postcode to sort by distance")
+
+    @property
+    def radius_m(self) -> float | None:
+        return float(self.radius.data) * MILE if self.radius.data else None
+
+    @property
+    def has_filters(self) -> bool:
+        flags = (self.open_now, self.evenings, self.weekends, self.free, self.wheelchair)
+        return bool(
+            self.need.data
+            or any(flag.data for flag in flags)
+            or self.self_referral.data
+            or self.day.data
+            or self.age.data is not None
+            or self.area.data
+        )
+
+
+def top_level_terms() -> list[TaxonomyTerm]:
+    """The needs-and-activities groups people choose from."""
+    query = db.select(TaxonomyTerm).where(TaxonomyTerm.parent_id.is_(None))
+    return list(db.session.execute(query.order_by(TaxonomyTerm.name)).scalars())

@@ -1,0 +1,122 @@
+"""Public directory pages: search, and one page per service (printable as a social prescription)."""
+
+from datetime import UTC, datetime
+from urllib.parse import urlencode
+
+from flask import Blueprint, abort, render_template, request, url_for
+from sqlalchemy.orm import selectinload
+
+from wellbeing.directory import presenters, schedules
+from wellbeing.directory.finder import ServiceFilters, find_services
+from wellbeing.directory.forms import SearchForm
+from wellbeing.directory.geo import PostcodeError
+from wellbeing.directory.models import Location, Service, ServiceAtLocation
+from wellbeing.extensions import db
+
+bp = Blueprint("directory", __name__, url_prefix="/directory")
+PER_PAGE = 10
+
+
+@bp.app_context_processor
+def directory_helpers() -> dict[str, object]:
+    return {"present": presenters, "schedules": schedules}
+
+
+def filters_from(form: SearchForm) -> ServiceFilters:
+    return ServiceFilters(
+        taxonomy_term_ids=list(form.need.data or []) or None,
+        open_now=bool(form.open_now.data),
+        evenings=bool(form.evenings.data),
+        weekends=bool(form.weekends.data),
+        open_on=int(form.day.data) if form.day.data else None,
+        free_only=bool(form.free.data),
+        wheelchair=bool(form.wheelchair.data),
+        self_referral=True if form.self_referral.data else None,
+        age=form.age.data,
+        area=form.area.data or None,
+    )
+
+
+def page_url(page: int) -> str:
+    args = request.args.to_dict(flat=False)
+    args["page"] = [str(page)]
+    return url_for("directory.search") + "?" + urlencode(args, doseq=True)
+
+
+def _page_number() -> int:
+    page = request.args.get("page", "1")
+    return int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
+
+
+@bp.get("")
+def search() -> tuple[str, int] | str:
+    form = SearchForm(request.args)
+    searched = bool(request.args)
+    results = None
+    now = datetime.now(UTC)
+    if searched and form.validate():
+        if "sort" not in request.args and form.postcode.data:
+            form.sort.data = "distance"  # someone who gives a postcode wants what is near first
+        try:
+            results = find_services(
+                text=(form.q.data or "").strip() or None,
+                postcode=form.postcode.data or None,
+                radius_m=form.radius_m,
+                filters=filters_from(form),
+                page=_page_number(),
+                per_page=PER_PAGE,
+                sort=form.sort.data or "relevance",
+                now=now,
+            )
+        except PostcodeError as error:
+            form.postcode.errors = [str(error)]
+    status = 422 if form.errors else 200
+    return render_template(
+        "directory/search.html",
+        form=form,
+        results=results,
+        searched=searched,
+        now=now,
+        page_url=page_url,
+        return_to=request.full_path,
+    ), status
+
+
+def _load_service(service_id: str) -> Service:
+    query = (
+        db.select(Service)
+        .where(Service.id == service_id)
+        .options(
+            selectinload(Service.service_at_locations)
+            .selectinload(ServiceAtLocation.location)
+            .selectinload(Location.addresses),
+            selectinload(Service.schedules),
+            selectinload(Service.cost_options),
+            selectinload(Service.contacts),
+            selectinload(Service.organization),
+        )
+    )
+    service = db.session.execute(query).scalar_one_or_none()
+    if service is None:
+        abort(404)
+    return service
+
+
+def _safe_return(target: str | None) -> str:
+    """Only our own search pages are offered as 'back to results'."""
+    if target and target.startswith("/directory") and not target.startswith("//"):
+        return target
+    return url_for("directory.search")
+
+
+@bp.get("/services/<service_id>")
+def service_page(service_id: str) -> str:
+    service = _load_service(service_id)
+    now = datetime.now(UTC)
+    return render_template(
+        "directory/service.html",
+        service=service,
+        now=now,
+        back_url=_safe_return(request.args.get("return")),
+        open_now=schedules.is_open(service, now),
+    )

@@ -1,0 +1,1 @@
+"""Referrals to the Community Wellbeing Service, followed from submission to an outcome."""

@@ -1,0 +1,325 @@
+"""A referral for one person, its timeline of events, contact attempts and outgoing messages.
+
+Person details live on the referral itself: each referral is a snapshot of what the referrer
+or resident told us at the time, and nothing else in the service is keyed on a person.
+"""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from wellbeing.accounts.models import User
+from wellbeing.database import UUID_STR, UTCDateTime, new_uuid, utcnow
+from wellbeing.directory.models import Service, TaxonomyTerm
+from wellbeing.extensions import db
+
+
+class ReferralStatus(StrEnum):
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    IN_PROGRESS = "in_progress"
+    ON_HOLD = "on_hold"
+    COMPLETED = "completed"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+    CLOSED_NO_CONTACT = "closed_no_contact"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+    @property
+    def is_open(self) -> bool:
+        return self in OPEN_STATUSES
+
+
+STATUS_LABELS = {
+    ReferralStatus.SUBMITTED: "Submitted",
+    ReferralStatus.ACCEPTED: "Accepted",
+    ReferralStatus.IN_PROGRESS: "In progress",
+    ReferralStatus.ON_HOLD: "On hold",
+    ReferralStatus.COMPLETED: "Completed",
+    ReferralStatus.DECLINED: "Declined",
+    ReferralStatus.CANCELLED: "Cancelled",
+    ReferralStatus.CLOSED_NO_CONTACT: "Closed: no contact",
+}
+OPEN_STATUSES = frozenset(
+    {
+        ReferralStatus.SUBMITTED,
+        ReferralStatus.ACCEPTED,
+        ReferralStatus.IN_PROGRESS,
+        ReferralStatus.ON_HOLD,
+    }
+)
+
+
+class ReferralSource(StrEnum):
+    GP = "gp"
+    PROFESSIONAL = "professional"
+    SELF = "self"
+    LINK_WORKER = "link_worker"
+
+    @property
+    def label(self) -> str:
+        return {
+            "gp": "GP practice",
+            "professional": "Other professional",
+            "self": "Self-referral",
+            "link_worker": "Link worker",
+        }[self.value]
+
+
+class Urgency(StrEnum):
+    ROUTINE = "routine"
+    URGENT = "urgent"
+
+
+class ContactMethod(StrEnum):
+    PHONE = "phone"
+    TEXT = "text"
+    EMAIL = "email"
+    LETTER = "letter"
+    IN_PERSON = "in_person"
+
+
+class ContactOutcome(StrEnum):
+    REACHED = "reached"
+    NO_ANSWER = "no_answer"
+    LEFT_MESSAGE = "left_message"
+    WRONG_DETAILS = "wrong_details"
+
+    @property
+    def succeeded(self) -> bool:
+        return self is ContactOutcome.REACHED
+
+
+def _in(column: str, values: type[StrEnum]) -> str:
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+
+
+referral_need = Table(
+    "referral_need",
+    db.metadata,
+    Column("referral_id", ForeignKey("referral.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "taxonomy_term_id", ForeignKey("taxonomy_term.id", ondelete="RESTRICT"), primary_key=True
+    ),
+)
+
+referral_suggested_service = Table(
+    "referral_suggested_service",
+    db.metadata,
+    Column("referral_id", ForeignKey("referral.id", ondelete="CASCADE"), primary_key=True),
+    Column("service_id", ForeignKey("service.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Referral(db.Model):
+    __tablename__ = "referral"
+    __table_args__ = (
+        CheckConstraint(_in("status", ReferralStatus), name="status"),
+        CheckConstraint(_in("source", ReferralSource), name="source"),
+        CheckConstraint(_in("urgency", Urgency), name="urgency"),
+        CheckConstraint(
+            f"preferred_contact IS NULL OR {_in('preferred_contact', ContactMethod)}",
+            name="preferred_contact",
+        ),
+        # Nobody is referred without their consent to share: the row cannot exist otherwise.
+        CheckConstraint("consent_given = true", name="consent_given"),
+        CheckConstraint("reference LIKE 'WB-%'", name="reference_format"),
+        CheckConstraint("risk_flag OR risk_note IS NULL", name="risk_note_needs_flag"),
+    )
+
+    id: Mapped[str] = mapped_column(UUID_STR, primary_key=True, default=new_uuid)
+    reference: Mapped[str] = mapped_column(String(9), unique=True)
+    status: Mapped[str] = mapped_column(
+        String(20), default=ReferralStatus.SUBMITTED.value, index=True
+    )
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    source: Mapped[str] = mapped_column(String(20))
+    urgency: Mapped[str] = mapped_column(String(10), default=Urgency.ROUTINE.value)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    first_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    # The person referred.
+    given_name: Mapped[str] = mapped_column(String(100))
+    family_name: Mapped[str] = mapped_column(String(100))
+    date_of_birth: Mapped[date] = mapped_column(Date)
+    nhs_number: Mapped[str | None] = mapped_column(String(10), index=True)
+    postcode: Mapped[str] = mapped_column(String(8))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(254))
+    preferred_contact: Mapped[str | None] = mapped_column(String(20))
+    language: Mapped[str | None] = mapped_column(String(100))
+    interpreter_needed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    # Why: needs from the taxonomy plus their own words.
+    what_matters: Mapped[str] = mapped_column(Text)
+    risk_flag: Mapped[bool] = mapped_column(Boolean, default=False)
+    risk_note: Mapped[str | None] = mapped_column(Text)
+
+    consent_given: Mapped[bool] = mapped_column(Boolean)
+    consent_recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    consent_recorded_by: Mapped[str] = mapped_column(String(200))
+
+    # Who referred: an account when signed in; the name and organisation as given.
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    referrer_name: Mapped[str | None] = mapped_column(String(200))
+    referrer_organisation: Mapped[str | None] = mapped_column(String(200), index=True)
+    referrer_email: Mapped[str | None] = mapped_column(String(254))
+    referrer_phone: Mapped[str | None] = mapped_column(String(20))
+
+    assigned_to_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    assigned_to: Mapped[User | None] = relationship(foreign_keys=[assigned_to_id])
+    needs: Mapped[list[TaxonomyTerm]] = relationship(
+        secondary=referral_need, order_by=TaxonomyTerm.name
+    )
+    suggested_services: Mapped[list[Service]] = relationship(
+        secondary=referral_suggested_service, order_by=Service.name
+    )
+    events: Mapped[list["ReferralEvent"]] = relationship(
+        back_populates="referral",
+        cascade="all, delete-orphan",
+        order_by="(ReferralEvent.at, ReferralEvent.id)",
+    )
+    contact_attempts: Mapped[list["ContactAttempt"]] = relationship(
+        back_populates="referral",
+        cascade="all, delete-orphan",
+        order_by="(ContactAttempt.at, ContactAttempt.id)",
+    )
+
+    # Every UPDATE checks and bumps the version: a concurrent change makes the loser's flush fail.
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def status_enum(self) -> ReferralStatus:
+        return ReferralStatus(self.status)
+
+    @property
+    def source_enum(self) -> ReferralSource:
+        return ReferralSource(self.source)
+
+    @property
+    def person_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def latest_event(self) -> "ReferralEvent | None":
+        return self.events[-1] if self.events else None
+
+    def __repr__(self) -> str:
+        return f"<Referral {self.reference} {self.status}>"
+
+
+class EventKind(StrEnum):
+    CREATED = "created"
+    STATUS = "status"
+    ASSIGNED = "assigned"
+
+
+class ReferralEvent(db.Model):
+    """One entry of a referral's timeline: created, a status change or an assignment."""
+
+    __tablename__ = "referral_event"
+    __table_args__ = (
+        CheckConstraint(_in("kind", EventKind), name="kind"),
+        CheckConstraint(_in("to_status", ReferralStatus), name="to_status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[str] = mapped_column(
+        ForeignKey("referral.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # What to call the actor when there is no account (a self-referral) or it was deleted.
+    actor_label: Mapped[str] = mapped_column(String(200))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    referral: Mapped[Referral] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+
+    @property
+    def summary(self) -> str:
+        """A few words for lists: 'Referral sent', 'Accepted', 'Assigned to Lee Worker'."""
+        if self.kind == EventKind.CREATED:
+            return "Referral sent"
+        if self.kind == EventKind.ASSIGNED:
+            return self.note or "Assigned"
+        return ReferralStatus(self.to_status).label
+
+
+class ContactAttempt(db.Model):
+    __tablename__ = "contact_attempt"
+    __table_args__ = (
+        CheckConstraint(_in("method", ContactMethod), name="method"),
+        CheckConstraint(_in("outcome", ContactOutcome), name="outcome"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[str] = mapped_column(
+        ForeignKey("referral.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    method: Mapped[str] = mapped_column(String(20))
+    outcome: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    referral: Mapped[Referral] = relationship(back_populates="contact_attempts")
+    actor: Mapped[User | None] = relationship()
+
+
+class NotificationStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class Notification(db.Model):
+    """An email waiting in the outbox, written in the same transaction as the change it reports."""
+
+    __tablename__ = "notification"
+    __table_args__ = (CheckConstraint(_in("status", NotificationStatus), name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[str | None] = mapped_column(
+        ForeignKey("referral.id", ondelete="CASCADE"), index=True
+    )
+    recipient: Mapped[str] = mapped_column(String(254))
+    audience: Mapped[str] = mapped_column(String(20))  # service, referrer or resident
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default=NotificationStatus.PENDING.value)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    claim_token: Mapped[str | None] = mapped_column(String(32), index=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(String(500))

@@ -1,0 +1,275 @@
+"""Creating referrals and deciding who may see them; none of these functions commit."""
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import ColumnElement, Select, and_, false, or_, true
+from sqlalchemy.exc import IntegrityError
+
+from wellbeing import audit
+from wellbeing.accounts.models import Role, User
+from wellbeing.directory.models import Service, ServiceStatus, TaxonomyTerm
+from wellbeing.extensions import db
+from wellbeing.referrals import validation as v
+from wellbeing.referrals.models import (
+    ContactMethod,
+    EventKind,
+    Referral,
+    ReferralEvent,
+    ReferralSource,
+    ReferralStatus,
+    Urgency,
+)
+from wellbeing.referrals.notifications import queue_new_referral
+from wellbeing.referrals.workflow import actor_label
+
+# No 0/O, 1/I/L or U: a reference read out over the phone cannot be misheard or mistyped.
+REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
+REFERENCE_LENGTH = 6
+REFERENCE_ATTEMPTS = 5
+LIMITS = {
+    "given_name": 100,
+    "family_name": 100,
+    "what_matters": 5000,
+    "risk_note": 2000,
+    "language": 100,
+    "referrer_name": 200,
+    "referrer_organisation": 200,
+}
+
+
+class ReferralInvalid(ValueError):
+    """The draft has problems: ``errors`` maps each field name to a message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{name}: {message}" for name, message in errors.items()))
+        self.errors = errors
+
+
+@dataclass
+class ReferralDraft:
+    """What a form or API client sends, before it is checked."""
+
+    given_name: str = ""
+    family_name: str = ""
+    date_of_birth: date | None = None
+    postcode: str = ""
+    what_matters: str = ""
+    need_ids: list[str] = field(default_factory=list)
+    consent: bool = False
+    urgency: str = Urgency.ROUTINE.value
+    nhs_number: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    preferred_contact: str | None = None
+    language: str | None = None
+    interpreter_needed: bool = False
+    risk_flag: bool = False
+    risk_note: str | None = None
+    suggested_service_ids: list[str] = field(default_factory=list)
+    referrer_name: str | None = None
+    referrer_organisation: str | None = None
+    referrer_email: str | None = None
+    referrer_phone: str | None = None
+
+
+def new_reference() -> str:
+    return "WB-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+def normalise_reference(text: str) -> str:
+    """'wb 7k3qf2', '7K3QF2' -> 'WB-7K3QF2'."""
+    compact = "".join((text or "").split()).upper().replace("-", "")
+    return "WB-" + compact.removeprefix("WB")
+
+
+def _clean_optional(values: dict, errors: dict, name: str, cleaner: Callable[[str], str]) -> None:
+    text = (values.get(name) or "").strip()
+    if not text:
+        values[name] = None
+        return
+    try:
+        values[name] = cleaner(text)
+    except v.FieldError as error:
+        errors[name] = str(error)
+
+
+def _check_text(values: dict, errors: dict) -> None:
+    for name, message in (
+        ("given_name", "Enter a first name"),
+        ("family_name", "Enter a last name"),
+        ("what_matters", "Say what matters to the person and what help they would like"),
+    ):
+        values[name] = (values[name] or "").strip()
+        if not values[name]:
+            errors[name] = message
+    for name, limit in LIMITS.items():
+        if values.get(name) and len(values[name]) > limit:
+            errors[name] = f"Must be {limit} characters or fewer"
+
+
+def _check_person(values: dict, errors: dict) -> None:
+    if values["date_of_birth"] is None:
+        errors["date_of_birth"] = "Enter a date of birth"
+    else:
+        try:
+            v.clean_date_of_birth(values["date_of_birth"])
+        except v.FieldError as error:
+            errors["date_of_birth"] = str(error)
+    try:
+        values["postcode"] = v.clean_postcode(values["postcode"])
+    except v.FieldError as error:
+        errors["postcode"] = str(error)
+    _clean_optional(values, errors, "nhs_number", v.clean_nhs_number)
+    for name, cleaner in (
+        ("phone", v.clean_phone),
+        ("referrer_phone", v.clean_phone),
+        ("email", v.clean_email),
+        ("referrer_email", v.clean_email),
+    ):
+        _clean_optional(values, errors, name, cleaner)
+
+
+def _check_contact(values: dict, errors: dict) -> None:
+    method = values["preferred_contact"] or None
+    if method is not None and method not in {m.value for m in ContactMethod}:
+        errors["preferred_contact"] = "Choose how they would like to be contacted"
+    needs_email = method == ContactMethod.EMAIL
+    needs_phone = method in {ContactMethod.PHONE, ContactMethod.TEXT}
+    if needs_email and not values["email"] and "email" not in errors:
+        errors["email"] = "Enter an email address, or choose another way to be contacted"
+    elif needs_phone and not values["phone"] and "phone" not in errors:
+        errors["phone"] = "Enter a phone number, or choose another way to be contacted"
+    elif not (values["phone"] or values["email"]) and not {"phone", "email"} & errors.keys():
+        errors["phone"] = "Enter a phone number or an email address so we can get in touch"
+    values["preferred_contact"] = method
+
+
+def _check_choices(values: dict, errors: dict) -> None:
+    if values["urgency"] not in {u.value for u in Urgency}:
+        errors["urgency"] = "Choose routine or urgent"
+    if not values["consent"]:
+        errors["consent"] = "The person must agree to their details being shared"
+    values["risk_note"] = (values["risk_note"] or "").strip() or None
+    if values["risk_flag"] and not values["risk_note"]:
+        errors["risk_note"] = "Describe the risk or safeguarding concern"
+    if not values["risk_flag"]:
+        values["risk_note"] = None
+
+
+def validate_draft(draft: ReferralDraft) -> tuple[dict, dict[str, str]]:
+    """The draft's cleaned values and its problems (field name -> message)."""
+    values, errors = vars(draft).copy(), {}
+    _check_text(values, errors)
+    _check_person(values, errors)
+    _check_contact(values, errors)
+    _check_choices(values, errors)
+    values["needs"] = _resolve(TaxonomyTerm, values.pop("need_ids"), errors, "need_ids")
+    if not values["needs"] and "need_ids" not in errors:
+        errors["need_ids"] = "Choose at least one thing they would like help with"
+    values["suggested_services"] = _resolve(
+        Service, values.pop("suggested_service_ids"), errors, "suggested_service_ids"
+    )
+    if any(s.status != ServiceStatus.ACTIVE for s in values["suggested_services"]):
+        errors["suggested_service_ids"] = "Suggest only services that are running now"
+    return values, errors
+
+
+def _resolve(model: type, ids: list[str], errors: dict[str, str], name: str) -> list:
+    ids = list(dict.fromkeys(str(i) for i in ids or []))
+    found = db.session.execute(db.select(model).where(model.id.in_(ids))).scalars().all()
+    if len(found) != len(ids):
+        missing = sorted(set(ids) - {row.id for row in found})
+        errors[name] = f"Unknown id: {', '.join(missing)}"
+    return list(found)
+
+
+def create_referral(
+    draft: ReferralDraft,
+    actor: User | None,
+    source: ReferralSource,
+    *,
+    reference: str | None = None,
+) -> Referral:
+    """Check the draft and add a submitted referral with its first event; raises ReferralInvalid.
+
+    ``reference`` fixes the reference instead of generating one (the demo data uses it).
+    """
+    values, errors = validate_draft(draft)
+    if errors:
+        raise ReferralInvalid(errors)
+    values.pop("consent")
+    referral = Referral(
+        **values,
+        consent_given=True,
+        consent_recorded_by=actor_label(actor),
+        source=source.value,
+        status=ReferralStatus.SUBMITTED.value,
+        created_by_id=actor.id if actor else None,
+    )
+    referral.events.append(
+        ReferralEvent(
+            kind=EventKind.CREATED.value,
+            actor_id=referral.created_by_id,
+            actor_label=actor_label(actor),
+            to_status=ReferralStatus.SUBMITTED.value,
+        )
+    )
+    _insert_with_unique_reference(referral, reference)
+    queue_new_referral(referral)
+    audit.record(actor, "referral.create", "referral", referral.id, {"source": source.value})
+    return referral
+
+
+def _insert_with_unique_reference(referral: Referral, fixed: str | None) -> None:
+    """The unique constraint decides; on the rare clash, try another reference."""
+    for attempt in range(REFERENCE_ATTEMPTS):
+        referral.reference = fixed or new_reference()
+        try:
+            with db.session.begin_nested():
+                db.session.add(referral)
+            return
+        except IntegrityError:
+            if attempt == REFERENCE_ATTEMPTS - 1:
+                raise
+            current_app.logger.warning("Referral reference clash; trying another")
+
+
+def visibility(user: User | None) -> ColumnElement[bool]:
+    """The referrals a user may see: staff all, referrers their organisation's, residents own."""
+    if user is None or not user.is_authenticated:
+        return false()
+    if user.role in (Role.LINK_WORKER, Role.ADMIN):
+        return true()
+    if user.role is Role.REFERRER:
+        mine = Referral.created_by_id == user.id
+        if user.organisation:
+            return or_(mine, Referral.referrer_organisation == user.organisation)
+        return mine
+    if user.role is Role.RESIDENT:
+        return and_(Referral.created_by_id == user.id, Referral.source == ReferralSource.SELF)
+    return false()
+
+
+def visible_referrals(user: User | None) -> Select:
+    return db.select(Referral).where(visibility(user))
+
+
+def get_visible_referral(user: User | None, referral_id: str) -> Referral | None:
+    """The referral if this user may see it; None both when missing and when hidden."""
+    return db.session.execute(
+        visible_referrals(user).where(Referral.id == referral_id)
+    ).scalar_one_or_none()
+
+
+def find_by_reference_and_birth(reference: str, born: date) -> Referral | None:
+    """The referral with this reference and date of birth, else None (either wrong)."""
+    referral = db.session.execute(
+        db.select(Referral).where(Referral.reference == normalise_reference(reference))
+    ).scalar_one_or_none()
+    if referral is None or referral.date_of_birth != born:
+        return None
+    return referral

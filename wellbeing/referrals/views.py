@@ -1,0 +1,199 @@
+"""Pages for referrers, residents and link workers under /referrals."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from wellbeing import audit
+from wellbeing.accounts.access import role_required
+from wellbeing.accounts.models import Role
+from wellbeing.database import utcnow
+from wellbeing.extensions import db
+from wellbeing.referrals.casework import assign, assignable_users, record_contact_attempt
+from wellbeing.referrals.forms import (
+    AssignForm,
+    ContactAttemptForm,
+    ProfessionalReferralForm,
+    TransitionForm,
+)
+from wellbeing.referrals.models import Referral, ReferralSource, ReferralStatus
+from wellbeing.referrals.needs import need_groups
+from wellbeing.referrals.page import referral_page
+from wellbeing.referrals.queue import (
+    QueueFilters,
+    first_contact_target,
+    is_overdue,
+    queue_query,
+    status_counts,
+    waiting_days,
+)
+from wellbeing.referrals.services import create_referral, get_visible_referral, visible_referrals
+from wellbeing.referrals.suggestions import search_services, service_choices
+from wellbeing.referrals.workflow import WorkflowError, transition
+
+bp = Blueprint("referrals", __name__, url_prefix="/referrals")
+STAFF = (Role.LINK_WORKER, Role.ADMIN)
+REFERRERS = (Role.REFERRER, Role.LINK_WORKER, Role.ADMIN)
+PER_PAGE = 50
+
+
+@bp.get("")
+@role_required(Role.REFERRER, Role.RESIDENT, *STAFF)
+def mine() -> Response | str:
+    """What a referrer (or their organisation) or a resident has asked for, newest first."""
+    if current_user.role in STAFF:
+        return redirect(url_for("referrals.queue"))
+    query = visible_referrals(current_user).order_by(Referral.created_at.desc())
+    status = request.args.get("status", "")
+    if status in {s.value for s in ReferralStatus}:
+        query = query.where(Referral.status == status)
+    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    audit.record_many(current_user, "referral.list", "referral", [r.id for r in page.items])
+    db.session.commit()
+    return render_template("referrals/mine.html", page=page, status=status)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(*REFERRERS)
+def new() -> Response | str | tuple[str, int]:
+    """The referrer's one-page form, with an inline directory search that works without JS."""
+    groups = need_groups()
+    form = ProfessionalReferralForm()
+    form.need_ids.choices = [(t.id, t.name) for g in groups for t in [g, *g.children]]
+    if request.method == "GET":
+        form.referrer_name.data = current_user.name
+        form.referrer_organisation.data = current_user.organisation
+        form.referrer_email.data = current_user.email
+    results = search_services(form.service_search.data, form.postcode.data)
+    form.suggested_service_ids.choices = service_choices(form.suggested_service_ids.data, results)
+    if request.method == "GET" or request.form.get("action") == "search":
+        return render_template("referrals/new.html", form=form, groups=groups, results=results)
+    # A referrer's organisation comes from their account: it decides who else sees this.
+    draft = form.draft(
+        referrer_organisation=current_user.organisation or form.referrer_organisation.data
+    )
+    if not form.check(draft):
+        return render_template("referrals/new.html", form=form, groups=groups, results=results), 422
+    source = ReferralSource.LINK_WORKER
+    if current_user.role is Role.REFERRER:
+        source = ReferralSource(form.source.data)
+    referral = create_referral(draft, current_user, source)
+    db.session.commit()
+    flash(f"Referral {referral.reference} sent to the Community Wellbeing Service", "success")
+    return redirect(url_for("referrals.show", referral_id=referral.id), 303)
+
+
+@bp.get("/queue")
+@role_required(*STAFF)
+def queue() -> str:
+    """Everything waiting for the service, longest waiting first, with filters."""
+    filters = QueueFilters(
+        **{
+            key: request.args.get(key, default).strip()
+            for key, default in vars(QueueFilters()).items()
+        }
+    )
+    page = db.paginate(queue_query(filters, current_user), per_page=PER_PAGE, error_out=False)
+    audit.record_many(current_user, "referral.list", "referral", [r.id for r in page.items])
+    db.session.commit()
+    return render_template(
+        "referrals/queue.html",
+        page=page,
+        filters=filters,
+        filter_args={key: value for key, value in vars(filters).items() if value},
+        counts=status_counts(),
+        groups=need_groups(),
+        select_items=select_items,
+        now=utcnow(),
+        waiting=waiting_days,
+        overdue=is_overdue,
+        target=first_contact_target(),
+    )
+
+
+def select_items(pairs: list[tuple[str, str]], current: str) -> list[dict[str, object]]:
+    """(value, text) pairs as NHS.UK select items, the current one selected."""
+    return [{"value": value, "text": text, "selected": value == current} for value, text in pairs]
+
+
+def _visible_or_404(referral_id: str) -> Referral:
+    referral = get_visible_referral(current_user, referral_id)
+    if referral is None:
+        abort(404)
+    return referral
+
+
+@bp.get("/<referral_id>")
+@role_required(*REFERRERS, Role.RESIDENT)
+def show(referral_id: str) -> tuple[str, int]:
+    return _show(_visible_or_404(referral_id))
+
+
+def _show(referral: Referral, status: int = 200, **page_args: object) -> tuple[str, int]:
+    """Every showing of a referral is audited, including after a refused change."""
+    audit.record(current_user, "referral.view", "referral", referral.id)
+    db.session.commit()
+    return referral_page(referral, **page_args), status
+
+
+def _after_change(referral: Referral, message: str) -> Response:
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("referrals.show", referral_id=referral.id), 303)
+
+
+def _refused(referral_id: str, error: WorkflowError, **page_args: object) -> tuple[str, int]:
+    """Show the page again with the reason the change was refused (fresh data when stale)."""
+    db.session.rollback()
+    return _show(_visible_or_404(referral_id), error.status, problem=str(error), **page_args)
+
+
+@bp.post("/<referral_id>/transition")
+@role_required(*REFERRERS, Role.RESIDENT)
+def change_status(referral_id: str) -> Response | tuple[str, int]:
+    referral = _visible_or_404(referral_id)
+    to = request.form.get("to", "")
+    form = TransitionForm(prefix=f"{to}-")
+    if not form.validate():
+        abort(400)
+    try:
+        transition(referral, to, current_user, form.reason.data, form.version.data)
+    except WorkflowError as error:
+        return _refused(referral_id, error, open_transition=to, reason=form.reason.data)
+    return _after_change(
+        referral, f"Referral {referral.reference} is now {referral.status_enum.label.lower()}"
+    )
+
+
+@bp.post("/<referral_id>/assign")
+@role_required(*STAFF)
+def assign_to(referral_id: str) -> Response | tuple[str, int]:
+    referral = _visible_or_404(referral_id)
+    form = AssignForm()
+    if not form.validate():
+        abort(400)
+    users = {str(user.id): user for user in assignable_users()}
+    if form.assignee.data and form.assignee.data not in users:
+        abort(400)
+    assignee = users.get(form.assignee.data)
+    try:
+        assign(referral, assignee, current_user, form.version.data)
+    except WorkflowError as error:
+        return _refused(referral_id, error)
+    return _after_change(referral, f"Assigned to {assignee.name}" if assignee else "Unassigned")
+
+
+@bp.post("/<referral_id>/contacts")
+@role_required(*STAFF)
+def add_contact(referral_id: str) -> Response | tuple[str, int]:
+    referral = _visible_or_404(referral_id)
+    form = ContactAttemptForm()
+    if not form.validate():
+        return _show(referral, 422, contact_form=form)
+    try:
+        record_contact_attempt(
+            referral, current_user, form.method.data, form.outcome.data, form.note.data
+        )
+    except WorkflowError as error:
+        return _refused(referral_id, error)
+    return _after_change(referral, "Contact attempt recorded")

@@ -1,0 +1,185 @@
+"""The referral status machine: which changes are allowed, who may make each, and the record.
+
+``transition`` is the only way a referral's status changes. It checks the rule, writes a
+``ReferralEvent``, queues notifications and an audit event in the same transaction, and relies
+on the referral's version column so that of two people acting at once exactly one wins.
+"""
+
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy.orm.exc import StaleDataError
+
+from wellbeing import audit
+from wellbeing.accounts.models import Role, User
+from wellbeing.database import utcnow
+from wellbeing.extensions import db
+from wellbeing.referrals.models import (
+    OPEN_STATUSES,
+    ContactOutcome,
+    EventKind,
+    Referral,
+    ReferralEvent,
+)
+from wellbeing.referrals.models import ReferralStatus as S
+from wellbeing.referrals.notifications import queue_status_change
+
+STAFF = frozenset({Role.LINK_WORKER, Role.ADMIN})
+# Referrers and residents may withdraw what they asked for; staff may cancel on their behalf.
+CANCELLERS = frozenset({Role.REFERRER, Role.RESIDENT, Role.LINK_WORKER, Role.ADMIN})
+DEFAULT_NO_CONTACT_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: frozenset[Role]
+    reason_required: bool = False
+    verb: str = ""  # the button's words, e.g. "Accept"
+
+
+TRANSITIONS: dict[tuple[S, S], Rule] = {
+    (S.SUBMITTED, S.ACCEPTED): Rule(STAFF, verb="Accept"),
+    (S.SUBMITTED, S.DECLINED): Rule(STAFF, reason_required=True, verb="Decline"),
+    (S.ACCEPTED, S.IN_PROGRESS): Rule(STAFF, verb="Start work"),
+    (S.ACCEPTED, S.ON_HOLD): Rule(STAFF, reason_required=True, verb="Put on hold"),
+    (S.ACCEPTED, S.DECLINED): Rule(STAFF, reason_required=True, verb="Decline"),
+    (S.IN_PROGRESS, S.ON_HOLD): Rule(STAFF, reason_required=True, verb="Put on hold"),
+    (S.IN_PROGRESS, S.COMPLETED): Rule(STAFF, verb="Complete"),
+    (S.IN_PROGRESS, S.CLOSED_NO_CONTACT): Rule(
+        STAFF, reason_required=True, verb="Close: no contact"
+    ),
+    (S.ON_HOLD, S.IN_PROGRESS): Rule(STAFF, verb="Resume"),
+    **{
+        (status, S.CANCELLED): Rule(CANCELLERS, reason_required=True, verb="Cancel referral")
+        for status in OPEN_STATUSES
+    },
+}
+
+
+class WorkflowError(Exception):
+    """A change that cannot be made; ``status`` is the HTTP status that describes it."""
+
+    status = 409
+
+
+class IllegalTransition(WorkflowError):
+    status = 409
+
+
+class NotAllowed(WorkflowError):
+    status = 403
+
+
+class ReasonRequired(WorkflowError):
+    status = 422
+
+
+class StaleReferral(WorkflowError):
+    status = 409
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(
+            message
+            or "Someone else changed this referral while you were looking at it. "
+            "Check its latest status and try again."
+        )
+
+
+def parse_status(value: object) -> S:
+    """The status named by ``value``, or IllegalTransition naming the statuses there are."""
+    try:
+        return S(str(value))
+    except ValueError:
+        names = ", ".join(status.value for status in S)
+        raise IllegalTransition(f"'{value}' is not a referral status; use one of {names}") from None
+
+
+def allowed_transitions(referral: Referral, actor: User) -> list[tuple[S, Rule]]:
+    """The changes this actor may make to this referral now, in the lifecycle's order."""
+    current = referral.status_enum
+    return [
+        (to, rule)
+        for (source, to), rule in TRANSITIONS.items()
+        if source is current and actor.role in rule.roles
+    ]
+
+
+def failed_contact_attempts(referral: Referral) -> int:
+    return sum(1 for c in referral.contact_attempts if not ContactOutcome(c.outcome).succeeded)
+
+
+def _check_no_contact(referral: Referral) -> None:
+    needed = current_app.config.get("REFERRAL_NO_CONTACT_ATTEMPTS", DEFAULT_NO_CONTACT_ATTEMPTS)
+    if failed_contact_attempts(referral) < needed:
+        raise IllegalTransition(
+            f"Record at least {needed} failed contact attempts before closing for no contact"
+        )
+
+
+def check_version(referral: Referral, expected_version: int | None) -> None:
+    if expected_version is not None and referral.version != expected_version:
+        raise StaleReferral()
+
+
+def flush_or_stale() -> None:
+    """Flush now so a concurrent change shows up here, as StaleReferral, not at commit."""
+    try:
+        db.session.flush()
+    except StaleDataError as error:
+        db.session.rollback()
+        raise StaleReferral() from error
+
+
+def transition(
+    referral: Referral,
+    to: S | str,
+    actor: User,
+    reason: str | None = None,
+    expected_version: int | None = None,
+) -> ReferralEvent:
+    """Move the referral to ``to`` for ``actor``; raises a WorkflowError when it may not."""
+    target = parse_status(to)
+    check_version(referral, expected_version)
+    current = referral.status_enum
+    rule = TRANSITIONS.get((current, target))
+    if rule is None:
+        raise IllegalTransition(
+            f"A referral that is {current.label.lower()} cannot become {target.label.lower()}"
+        )
+    if actor.role not in rule.roles:
+        raise NotAllowed(f"A {actor.role.label.lower()} may not make this change")
+    reason = (reason or "").strip() or None
+    if rule.reason_required and reason is None:
+        raise ReasonRequired(f"Give a reason for making this referral {target.label.lower()}")
+    if target is S.CLOSED_NO_CONTACT:
+        _check_no_contact(referral)
+    event = ReferralEvent(
+        kind=EventKind.STATUS.value,
+        actor_id=actor.id,
+        actor_label=actor_label(actor),
+        from_status=current.value,
+        to_status=target.value,
+        reason=reason,
+    )
+    with db.session.no_autoflush:  # the one flush below is where a concurrent change shows up
+        referral.status = target.value
+        if not target.is_open:
+            referral.closed_at = utcnow()
+        referral.events.append(event)
+    flush_or_stale()
+    queue_status_change(referral, event)
+    audit.record(
+        actor,
+        "referral.transition",
+        "referral",
+        referral.id,
+        {"from": current.value, "to": target.value},
+    )
+    return event
+
+
+def actor_label(actor: User | None) -> str:
+    """How the timeline names who acted: their name and role, or the resident themself."""
+    if actor is None:
+        return "The person (self-referral)"
+    return f"{actor.name} ({actor.role.label.lower()})"
