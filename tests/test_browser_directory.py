@@ -23,10 +23,11 @@ def test_resident_searches_on_a_phone_and_opens_a_service(page, live_server) -> 
     screenshot(page, "directory-search-results")
 
     page.locator(".app-result h3 a").first.click()
-    assert page.locator("h2", has_text="How to join").is_visible()
+    page.locator("h2", has_text="How to join").wait_for()
     assert_accessible(page)
     screenshot(page, "directory-service")
     page.get_by_role("link", name="Back to search results").click()
+    page.wait_for_url("**/directory?**")
     assert page.get_by_label("What are you looking for?").input_value() == "lonely"
 
 
@@ -38,7 +39,8 @@ def test_filters_work_without_javascript(browser, live_server) -> None:
     page.get_by_label("Free").check()
     page.get_by_label("Open weekends").check()
     page.get_by_role("button", name="Search").click()
-    assert "free=y" in page.url and "weekends=y" in page.url
+    page.wait_for_url("**weekends=y**")
+    assert "free=y" in page.url
     assert page.locator(".app-result").count() > 0
     context.close()
 

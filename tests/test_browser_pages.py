@@ -53,7 +53,7 @@ def test_sign_in_with_errors_then_success(page, live_server) -> None:
     assert_accessible(page)
 
     page.get_by_role("button", name="Sign out").click()
-    assert "You have signed out" in page.content()
+    page.locator(".nhsuk-notification-banner", has_text="You have signed out").wait_for()
     assert page.get_by_role("link", name="Sign in").is_visible()
 
 
