@@ -61,7 +61,7 @@ def build_schema() -> fields.Schema:
         min_age=fields.NUMERIC(int, shift_step=8),
         max_age=fields.NUMERIC(int, shift_step=8),
         last_modified=fields.DATETIME,
-        lat=fields.NUMERIC(int, shift_step=8),  # ten-thousandths of a degree: about 11 m
+        lat=fields.NUMERIC(int, shift_step=8),  # hundredths of a degree: see search_documents.grid
         lon=fields.NUMERIC(int, shift_step=8),
         points=fields.COLUMN(),
         opening=fields.KEYWORD,

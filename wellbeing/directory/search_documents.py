@@ -27,7 +27,9 @@ from wellbeing.directory.schedules import PERIODS
 DAYS = ("mo", "tu", "we", "th", "fr", "sa", "su")
 NO_MINIMUM_AGE, NO_MAXIMUM_AGE = 0, 999
 BATCH_SIZE = 500
-GRID = 10_000  # coordinates are indexed in ten-thousandths of a degree
+# Coordinates are indexed in hundredths of a degree (about 1 km): fine enough to narrow a
+# distance search, coarse enough that a range query needs only a few terms.
+GRID = 100
 
 
 def grid(degrees: float) -> int:
