@@ -47,6 +47,16 @@ def test_postcode_search_sorts_by_distance_and_shows_miles(client: FlaskClient) 
     assert "Less than 0.1 miles away" in body
 
 
+def test_a_postcode_alone_means_nearest_first_within_ten_miles(client: FlaskClient) -> None:
+    body = client.get("/directory?q=befriending&postcode=GL1+2HT").get_data(as_text=True)
+    assert re.search(r'<option value="10" selected\s*>Within 10 miles', body)
+    assert re.search(r'<option value="distance" selected\s*>Nearest first', body)
+    names = result_names(body)
+    assert "Tewkesbury Befriending" not in names  # 11 miles away
+    assert "Friendly Voices Telephone Befriending" in names  # a phone line for the county
+    assert "By phone or online</strong> for Gloucestershire (countywide)" in body
+
+
 def test_radius_cuts_off_far_services(client: FlaskClient) -> None:
     body = client.get("/directory?postcode=G21+3UF&radius=1&sort=distance").get_data(as_text=True)
     names = result_names(body)

@@ -28,6 +28,11 @@ def found(**filters: object) -> set[str]:
     return set(names(find_services(filters=ServiceFilters(**filters), per_page=500)))
 
 
+def _has_premises(name: str) -> bool:
+    service = db.session.execute(select(Service).where(Service.name == name)).scalar_one()
+    return bool(service.service_at_locations)
+
+
 def area_slug(name: str) -> str:
     return db.session.execute(select(Area.slug).where(Area.name == name)).scalar_one()
 
@@ -242,7 +247,9 @@ def test_organisation_and_modified_after() -> None:
 def test_a_postcode_sorts_by_distance_and_shows_it() -> None:
     results = find_services(postcode="gl12ht", per_page=500)
 
-    assert results.total == ACTIVE_SERVICES
+    with_premises = {name for name in found() if _has_premises(name)}
+    assert with_premises <= set(names(results))  # every active service with premises, however far
+    assert "Clydeside Telephone Befriending" not in names(results)  # a phone line for Glasgow
     assert results.origin is not None and results.origin.postcode == "GL1 2HT"
     first = results.items[0]
     assert first.service.name == CAVERN
@@ -262,9 +269,27 @@ def test_a_radius_cuts_off_what_is_further() -> None:
 
     results = find_services(postcode="GL1 2HT", radius_m=radius, per_page=500)
 
-    assert results.total == inside
-    assert names(results) == [hit.service.name for hit in everything[:inside]]
-    assert all(hit.distance_m is not None and hit.distance_m <= radius for hit in results.items)
+    located = [hit for hit in results.items if hit.distance_m is not None]
+    assert [hit.service.name for hit in located] == [
+        hit.service.name for hit in everything[:inside]
+    ]
+    assert all(hit.distance_m <= radius for hit in located)
+    # What else is found has no premises: phone and online services run for Gloucester's areas.
+    assert all(not hit.service.service_at_locations for hit in results.items[inside:])
+
+
+def test_phone_services_are_found_where_they_are_run() -> None:
+    """A telephone befriending line has no premises, so no distance: its areas decide."""
+    near_gloucester = names(find_services("befriending", postcode="GL1 2HT", radius_m=16_000))
+    assert "Friendly Voices Telephone Befriending" in near_gloucester  # Gloucestershire-wide
+    assert "Clydeside Telephone Befriending" not in near_gloucester  # Glasgow's line
+    near_springburn = names(find_services("befriending", postcode="G21 3UF", radius_m=5_000))
+    assert "Clydeside Telephone Befriending" in near_springburn
+    assert "Friendly Voices Telephone Befriending" not in near_springburn
+    # Without a radius, a line for somewhere else is still left out; far premises are not.
+    anywhere = names(find_services("befriending", postcode="GL1 2HT", per_page=100))
+    assert "Clydeside Telephone Befriending" not in anywhere
+    assert "Tewkesbury Befriending" in anywhere
 
 
 def test_words_postcode_and_filters_together() -> None:

@@ -22,8 +22,10 @@ from wellbeing.directory.finder_filters import (
     filter_query,
     schedule_rules,
     schedules_by_service,
+    serving_query,
 )
 from wellbeing.directory.geo import Point, distance_m, lookup_postcode
+from wellbeing.directory.local_areas import local_area_slugs
 from wellbeing.directory.models import Location, Service, ServiceAtLocation
 from wellbeing.directory.search import searcher
 from wellbeing.directory.search_query import highlight_text, suggest, text_query
@@ -83,6 +85,7 @@ class _Search:
     now: datetime
     rules: list[ScheduleRule] = field(default_factory=list)
     where: IndexFilter = field(default_factory=lambda: IndexFilter(None, None))
+    local_areas: list[str] = field(default_factory=list)  # the searched place's areas
 
 
 def _check(page: int, per_page: int, sort: str, radius_m: float | None, now: datetime) -> None:
@@ -137,12 +140,24 @@ def _match(
     return text_q, found, None
 
 
+def _premises_free(searcher: Searcher, local_areas: list[str]) -> tuple[set[int], set[int]]:
+    """Documents run for the searched place's areas, and documents that name any area at all."""
+    return set(searcher.docs_for_query(serving_query(local_areas))), set(
+        searcher.docs_for_query(q.Every("service_areas"))
+    )
+
+
 def _measure(searcher: Searcher, found: list[_Candidate], search: _Search) -> list[_Candidate]:
-    """Exact distance to each candidate's nearest location; cut at the radius when there is one."""
+    """Exact distance to each candidate's nearest location; cut at the radius when there is one.
+
+    A service with no premises (a phone line, say) has no distance: it is kept when it is run for
+    the searched place's area, or, when it names no area, only if there is no radius.
+    """
     origin = search.origin
     if origin is None or not found:
         return found
     points = searcher.reader().column_reader("points")
+    areas: tuple[set[int], set[int]] | None = None
     kept = []
     for candidate in found:
         for point in (
@@ -152,9 +167,13 @@ def _measure(searcher: Searcher, found: list[_Candidate], search: _Search) -> li
             metres = distance_m(origin.latitude, origin.longitude, float(lat), float(lon))
             if candidate.distance_m is None or metres < candidate.distance_m:
                 candidate.distance_m, candidate.location_id = metres, location_id
-        if search.radius_m is None or (
-            candidate.distance_m is not None and candidate.distance_m <= search.radius_m
-        ):
+        if candidate.distance_m is None:
+            serving, named = areas = areas or _premises_free(searcher, search.local_areas)
+            if candidate.docnum in serving or (
+                search.radius_m is None and candidate.docnum not in named
+            ):
+                kept.append(candidate)
+        elif search.radius_m is None or candidate.distance_m <= search.radius_m:
             kept.append(candidate)
     return kept
 
@@ -225,7 +244,8 @@ def find_services(
         raise ValueError("a postcode is needed to sort or limit by distance")
     search = _Search((text or "").strip(), origin, radius_m, filters or ServiceFilters(), now)
     search.rules = schedule_rules(search.filters, now)
-    search.where = filter_query(search.filters, origin, radius_m, now)
+    search.local_areas = local_area_slugs(origin) if origin is not None else []
+    search.where = filter_query(search.filters, origin, radius_m, now, search.local_areas)
     with searcher() as index:
         text_q, found, suggestion = _match(index, search)
         found = _keep_open(_measure(index, found, search), search)

@@ -134,8 +134,19 @@ def _excluded_statuses(statuses: Sequence[str]) -> q.Query | None:
     return q.Or([q.Term("status", status) for status in others]) if others else None
 
 
+def serving_query(local_areas: Sequence[str]) -> q.Query:
+    """Services run for any of these areas (by their own service areas, not wider ones)."""
+    if not local_areas:
+        return q.NullQuery
+    return q.Or([q.Term("service_areas", slug) for slug in local_areas])
+
+
 def filter_query(
-    filters: ServiceFilters, origin: Point | None, radius_m: float | None, now: datetime
+    filters: ServiceFilters,
+    origin: Point | None,
+    radius_m: float | None,
+    now: datetime,
+    local_areas: Sequence[str] = (),
 ) -> IndexFilter:
     """Index queries matching every service that may pass the filters (exact for all but time)."""
     parts: list[q.Query] = []
@@ -161,7 +172,8 @@ def filter_query(
         parts.append(q.DateRange("last_modified", after, None, startexcl=True))
     parts += _opening_query(filters, now)
     if origin is not None and radius_m is not None:
-        parts.append(_near(origin, radius_m))
+        # Phone and online services for the place's own areas are near wherever it is.
+        parts.append(q.Or([_near(origin, radius_m), serving_query(local_areas)]))
     required = (q.And(parts) if len(parts) > 1 else parts[0]) if parts else None
     return IndexFilter(required, _excluded_statuses(filters.statuses))
 

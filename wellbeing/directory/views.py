@@ -15,6 +15,7 @@ from wellbeing.extensions import db
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
 PER_PAGE = 10
+DEFAULT_RADIUS_MILES = "10"
 
 
 @bp.app_context_processor
@@ -55,8 +56,11 @@ def search() -> tuple[str, int] | str:
     results = None
     now = datetime.now(UTC)
     if searched and form.validate():
-        if "sort" not in request.args and form.postcode.data:
-            form.sort.data = "distance"  # someone who gives a postcode wants what is near first
+        if form.postcode.data:  # someone who gives a postcode wants what is near first
+            if "sort" not in request.args:
+                form.sort.data = "distance"
+            if "radius" not in request.args:
+                form.radius.data = DEFAULT_RADIUS_MILES
         try:
             results = find_services(
                 text=(form.q.data or "").strip() or None,
