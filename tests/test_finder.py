@@ -337,3 +337,13 @@ def test_pages_add_up() -> None:
 def test_bad_arguments_get_a_clear_message(arguments: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         find_services(**arguments)
+
+
+def test_iter_services_streams_one_search_in_the_same_order() -> None:
+    from wellbeing.directory.finder import iter_services
+
+    paged = names(find_services(postcode="GL1 2HT", per_page=500))
+    streamed = [hit.service.name for hit in iter_services(postcode="GL1 2HT", batch_size=7)]
+    assert streamed == paged and len(paged) > 7
+    with pytest.raises(PostcodeError):
+        next(iter_services(postcode="ZZ99 9ZZ"))

@@ -31,7 +31,13 @@ from wellbeing.api.oruk_responses import (
     page_of,
     text_match,
 )
-from wellbeing.directory.finder import SearchResults, ServiceFilters, ServiceHit, find_services
+from wellbeing.directory.finder import (
+    SearchResults,
+    ServiceFilters,
+    ServiceHit,
+    find_services,
+    iter_services,
+)
 from wellbeing.directory.geo import Point, PostcodeError, distance_m, lookup_postcode
 from wellbeing.directory.io import oruk_out
 from wellbeing.directory.models import (
@@ -62,8 +68,11 @@ class ServiceSearch:
     postcode: str | None = None
     radius_m: int | None = None
 
+    @property
+    def sort(self) -> str:
+        return "distance" if self.postcode else "relevance" if self.text else "name"
+
     def run(self, page: int, per_page: int) -> SearchResults:
-        sort = "distance" if self.postcode else "relevance" if self.text else "name"
         try:
             return find_services(
                 text=self.text,
@@ -72,7 +81,7 @@ class ServiceSearch:
                 filters=self.filters,
                 page=page,
                 per_page=per_page,
-                sort=sort,
+                sort=self.sort,
                 now=datetime.now(UTC),
             )
         except PostcodeError as error:
@@ -85,13 +94,21 @@ class ServiceSearch:
             raise ParamError("postcode", str(error)) from None
 
     def all_hits(self) -> Iterator[ServiceHit]:
-        """Every hit, page by page; the first page is fetched now so bad input fails early."""
-        first = self.run(1, params.MAX_PER_PAGE)
-        return itertools.chain(first.items, self._later_pages(first.total))
-
-    def _later_pages(self, total: int) -> Iterator[ServiceHit]:
-        for page in range(2, -(-total // params.MAX_PER_PAGE) + 1):
-            yield from self.run(page, params.MAX_PER_PAGE).items
+        """Every hit of one search; it runs now, so bad input fails before anything is sent."""
+        try:
+            hits = iter_services(
+                text=self.text,
+                postcode=self.postcode,
+                radius_m=self.radius_m,
+                filters=self.filters,
+                sort=self.sort,
+                now=datetime.now(UTC),
+                batch_size=params.MAX_PER_PAGE,
+            )
+            first = next(hits, None)
+        except PostcodeError as error:
+            raise ParamError("postcode", str(error)) from None
+        return itertools.chain([first] if first else [], hits)
 
 
 def _service_search(args: Mapping[str, str], near: bool = False) -> ServiceSearch:

@@ -6,6 +6,7 @@ loaded from the database.
 """
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -43,7 +44,7 @@ RESULT_OPTIONS = (
     selectinload(Service.schedules),
     selectinload(Service.cost_options),
 )
-__all__ = ["SearchResults", "ServiceFilters", "ServiceHit", "find_services"]
+__all__ = ["SearchResults", "ServiceFilters", "ServiceHit", "find_services", "iter_services"]
 
 
 @dataclass
@@ -222,6 +223,29 @@ def _hits(page: list[_Candidate], text_q: q.Query | None) -> list[ServiceHit]:
     return hits
 
 
+def _run(
+    text: str | None,
+    postcode: str | None,
+    radius_m: float | None,
+    filters: ServiceFilters | None,
+    sort: str,
+    now: datetime,
+) -> tuple[list[_Candidate], q.Query | None, str | None, Point | None]:
+    """Every matching candidate in order, with the query, any suggestion and the origin."""
+    origin = lookup_postcode(postcode) if postcode and postcode.strip() else None
+    if origin is None and (sort == "distance" or radius_m is not None):
+        raise ValueError("a postcode is needed to sort or limit by distance")
+    search = _Search((text or "").strip(), origin, radius_m, filters or ServiceFilters(), now)
+    search.rules = schedule_rules(search.filters, now)
+    search.local_areas = local_area_slugs(origin) if origin is not None else []
+    search.where = filter_query(search.filters, origin, radius_m, now, search.local_areas)
+    with searcher() as index:
+        text_q, found, suggestion = _match(index, search)
+        found = _keep_open(_measure(index, found, search), search)
+        _order(index, found, sort, search)
+    return found, text_q, suggestion, origin
+
+
 def find_services(
     text: str | None = None,
     postcode: str | None = None,
@@ -239,18 +263,25 @@ def find_services(
     """
     now = now or datetime.now(UTC)
     _check(page, per_page, sort, radius_m, now)
-    origin = lookup_postcode(postcode) if postcode and postcode.strip() else None
-    if origin is None and (sort == "distance" or radius_m is not None):
-        raise ValueError("a postcode is needed to sort or limit by distance")
-    search = _Search((text or "").strip(), origin, radius_m, filters or ServiceFilters(), now)
-    search.rules = schedule_rules(search.filters, now)
-    search.local_areas = local_area_slugs(origin) if origin is not None else []
-    search.where = filter_query(search.filters, origin, radius_m, now, search.local_areas)
-    with searcher() as index:
-        text_q, found, suggestion = _match(index, search)
-        found = _keep_open(_measure(index, found, search), search)
-        _order(index, found, sort, search)
+    found, text_q, suggestion, origin = _run(text, postcode, radius_m, filters, sort, now)
     start = (page - 1) * per_page
     items = _hits(found[start : start + per_page], text_q)
     pages = math.ceil(len(found) / per_page)
     return SearchResults(items, len(found), page, per_page, pages, suggestion, origin)
+
+
+def iter_services(
+    text: str | None = None,
+    postcode: str | None = None,
+    radius_m: float | None = None,
+    filters: ServiceFilters | None = None,
+    sort: str = "relevance",
+    now: datetime | None = None,
+    batch_size: int = 200,
+) -> Iterator[ServiceHit]:
+    """Every result of one search, in order, loaded a batch at a time (for exports and streams)."""
+    now = now or datetime.now(UTC)
+    _check(1, batch_size, sort, radius_m, now)
+    found, text_q, _suggestion, _origin = _run(text, postcode, radius_m, filters, sort, now)
+    for start in range(0, len(found), batch_size):
+        yield from _hits(found[start : start + batch_size], text_q)
