@@ -16,6 +16,7 @@ from sqlalchemy import Integer, Table, func, text
 
 from wellbeing.config import REPO_ROOT
 from wellbeing.directory.models import Area, Location, Organization, Service, TaxonomyTerm
+from wellbeing.directory.search_commands import verify_index
 from wellbeing.directory.seed import load_directory_seed
 from wellbeing.extensions import db
 
@@ -50,6 +51,8 @@ class _Snapshot:
 def _take_snapshot(app: Flask, index_copy: Path) -> _Snapshot:
     lines = load_directory_seed()
     db.session.commit()  # builds the search index from the queue, as in production
+    report = verify_index()
+    assert not (report.missing or report.stale or report.extra or report.queued), report
     rows = {
         table.name: [dict(row) for row in db.session.execute(table.select()).mappings()]
         for table in _directory_tables()
