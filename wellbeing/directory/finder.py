@@ -116,8 +116,11 @@ def _candidates(searcher: Searcher, search: _Search, text_q: q.Query | None) -> 
     ids = searcher.reader().column_reader("id", translate=True)
     where = search.where
     if text_q is None:
-        matching = q.AndNot(where.required or q.Every(), where.excluded or q.NullQuery)
-        return [_Candidate(doc, ids[doc], None) for doc in searcher.docs_for_query(matching)]
+        # Not q.AndNot: Whoosh's AndNot matcher can keep an excluded document that is the first
+        # match of the positive side (seen with "temporarily closed" services).
+        docs = searcher.docs_for_query(where.required or q.Every())
+        excluded = set(searcher.docs_for_query(where.excluded)) if where.excluded else set()
+        return [_Candidate(doc, ids[doc], None) for doc in docs if doc not in excluded]
     if search.radius_m is not None and where.required is not None:  # a small area
         narrowed = q.And([text_q.accept(_stepwise), q.ConstantScoreQuery(where.required, 0.0)])
         results = searcher.search(narrowed, mask=where.excluded, limit=None)
