@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
 from whoosh import query as q
 from whoosh.searching import Searcher
 
@@ -27,23 +26,14 @@ from wellbeing.directory.finder_filters import (
 )
 from wellbeing.directory.geo import Point, distance_m, lookup_postcode
 from wellbeing.directory.local_areas import local_area_slugs
-from wellbeing.directory.models import Location, Service, ServiceAtLocation
+from wellbeing.directory.models import Location, Service
 from wellbeing.directory.search import searcher
+from wellbeing.directory.search_documents import LISTING_OPTIONS
 from wellbeing.directory.search_query import highlight_text, suggest, text_query
 from wellbeing.directory.synonyms import current_synonyms
 from wellbeing.extensions import db
 
 SORTS = ("relevance", "distance", "name")
-# What a result shows: organisation, nearest place, opening times and costs.
-RESULT_OPTIONS = (
-    joinedload(Service.organization),
-    selectinload(Service.service_at_locations)
-    .joinedload(ServiceAtLocation.location)
-    .selectinload(Location.addresses),
-    selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.schedules),
-    selectinload(Service.schedules),
-    selectinload(Service.cost_options),
-)
 __all__ = ["SearchResults", "ServiceFilters", "ServiceHit", "find_services", "iter_services"]
 
 
@@ -213,7 +203,7 @@ def _hits(page: list[_Candidate], text_q: q.Query | None) -> list[ServiceHit]:
     if not page:
         return []
     statement = select(Service).where(Service.id.in_([c.service_id for c in page]))
-    loaded = db.session.execute(statement.options(*RESULT_OPTIONS)).unique().scalars()
+    loaded = db.session.execute(statement.options(*LISTING_OPTIONS)).unique().scalars()
     services = {service.id: service for service in loaded}
     hits = []
     for candidate in page:

@@ -36,8 +36,8 @@ def grid(degrees: float) -> int:
     return round(degrees * GRID)
 
 
-# Everything service_document reads, loaded in a handful of queries per batch.
-DOCUMENT_OPTIONS = (
+# What a search result shows: organisation, places, opening times, costs and areas served.
+LISTING_OPTIONS = (
     joinedload(Service.organization),
     selectinload(Service.service_at_locations)
     .joinedload(ServiceAtLocation.location)
@@ -46,6 +46,10 @@ DOCUMENT_OPTIONS = (
     selectinload(Service.schedules),
     selectinload(Service.cost_options),
     selectinload(Service.service_areas),
+)
+# Everything service_document reads, loaded in a handful of queries per batch.
+DOCUMENT_OPTIONS = (
+    *LISTING_OPTIONS,
     selectinload(Service.attributes)
     .joinedload(Attribute.taxonomy_term)
     .joinedload(TaxonomyTerm.parent),
