@@ -162,3 +162,11 @@ def test_typed_text_is_escaped_everywhere(client: FlaskClient) -> None:
 
 def test_unknown_service_is_404(client: FlaskClient) -> None:
     assert client.get("/directory/services/not-a-service").status_code == 404
+
+
+def test_home_page_search_goes_to_the_directory(client: FlaskClient) -> None:
+    home = client.get("/").get_data(as_text=True)
+    form = home.split('class="app-home-search"')[0].rsplit("<form", 1)[1]
+    assert 'action="/directory"' in form and 'method="get"' in form
+    body = client.get("/directory?q=singing&postcode=GL50+3AQ").get_data(as_text=True)
+    assert result_names(body)[0] == "Singing for Lung Health, Cheltenham"
