@@ -170,3 +170,18 @@ def test_home_page_search_goes_to_the_directory(client: FlaskClient) -> None:
     assert 'action="/directory"' in form and 'method="get"' in form
     body = client.get("/directory?q=singing&postcode=GL50+3AQ").get_data(as_text=True)
     assert result_names(body)[0] == "Singing for Lung Health, Cheltenham"
+
+
+def test_filters_show_each_search_own_state(client: FlaskClient) -> None:
+    """The filters' HTML is cached by state; each state must still come back exactly."""
+
+    def free_box(body: str) -> str:
+        return re.search(r'<input[^>]*id="free"[^>]*>', body).group(0)
+
+    for _ in range(2):  # the second round is served from the cache
+        assert "checked" in free_box(client.get("/directory?q=walk&free=y").get_data(as_text=True))
+        assert "checked" not in free_box(client.get("/directory?q=walk").get_data(as_text=True))
+        with_error = client.get("/directory?q=walk&age=abc").get_data(as_text=True)
+        assert 'value="abc"' in with_error and "nhsuk-input--error" in with_error
+        with_age = client.get("/directory?q=walk&age=70").get_data(as_text=True)
+        assert 'value="70"' in with_age and "nhsuk-input--error" not in with_age

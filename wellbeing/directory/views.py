@@ -1,9 +1,12 @@
 """Public directory pages: search, and one page per service (printable as a social prescription)."""
 
+import threading
+from collections import OrderedDict
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, render_template, request, url_for
+from markupsafe import Markup
 from sqlalchemy.orm import selectinload
 
 from wellbeing.directory import presenters, schedules
@@ -36,6 +39,36 @@ def filters_from(form: SearchForm) -> ServiceFilters:
         age=form.age.data,
         area=form.area.data or None,
     )
+
+
+FILTER_FIELDS = ("need", "open_now", "evenings", "weekends", "day", "free", "wheelchair")
+FILTER_FIELDS += ("self_referral", "age", "area", "sort")
+_filters_cache: OrderedDict[tuple, Markup] = OrderedDict()
+_filters_lock = threading.Lock()
+
+
+def filters_html(form: SearchForm) -> Markup:
+    """The filters part of the form: the same few states recur, and the NHS.UK macros are slow.
+
+    Keyed by everything it shows (values, raw input, choices, errors), so a hit is exact.
+    """
+    fields = [form[name] for name in FILTER_FIELDS]
+    key = tuple(
+        (repr(f.data), tuple(f.raw_data or ()), repr(getattr(f, "choices", None)), tuple(f.errors))
+        for f in fields
+    )
+    with _filters_lock:
+        cached = _filters_cache.get(key)
+        if cached is not None:
+            _filters_cache.move_to_end(key)
+            return cached
+    # render_template autoescapes, so its output is safe markup.
+    html = Markup(render_template("directory/_filters.html", form=form))  # noqa: S704
+    with _filters_lock:
+        _filters_cache[key] = html
+        while len(_filters_cache) > 256:
+            _filters_cache.popitem(last=False)
+    return html
 
 
 def page_url(page: int) -> str:
@@ -83,6 +116,7 @@ def search() -> tuple[str, int] | str:
         now=now,
         page_url=page_url,
         return_to=request.full_path,
+        filters_html=filters_html(form),
     ), status
 
 
