@@ -28,8 +28,29 @@ def instance_secret_key(instance_dir: Path = INSTANCE_DIR) -> str:
     return path.read_text().strip()
 
 
+def truthy(text: str) -> bool:
+    """How a yes/no setting reads from text: 1, true, yes or on."""
+    return text.strip().lower() in {"1", "true", "yes", "on"}
+
+
 def _flag(name: str, default: bool = False) -> bool:
-    return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
+    return truthy(os.environ.get(name, str(default)))
+
+
+# Referral settings, each overridable from the environment (as text, like the environment).
+REFERRAL_SETTINGS = {
+    "WELLBEING_BASE_URL": "http://127.0.0.1:8000",  # for links in emails
+    "WELLBEING_SMTP_HOST": "",
+    "WELLBEING_SMTP_PORT": "25",
+    "WELLBEING_SMTP_USERNAME": "",
+    "WELLBEING_SMTP_PASSWORD": "",
+    "WELLBEING_SMTP_STARTTLS": "0",
+    "WELLBEING_MAIL_FROM": "wellbeing@localhost",
+    "WELLBEING_SERVICE_INBOX": "",
+    "SELF_REFERRAL_RATE_LIMIT": "5 per hour;20 per day",
+    "STATUS_CHECK_RATE_LIMIT": "10 per minute;50 per day",
+    "REFERRAL_FIRST_CONTACT_WORKING_DAYS": "5",
+}
 
 
 class Config:
@@ -47,6 +68,8 @@ class Config:
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory://")
         self.WELLBEING_TRUST_PROXY = _flag("WELLBEING_TRUST_PROXY")
         self.NHSUK_FRONTEND_DIR = env.get("NHSUK_FRONTEND_DIR", str(NHSUK_DIST))
+        for name, default in REFERRAL_SETTINGS.items():
+            setattr(self, name, env.get(name, default))
 
     SERVICE_NAME = "Wellbeing"
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}

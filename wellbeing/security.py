@@ -1,6 +1,7 @@
 """Security headers, a per-request CSP nonce and a session cookie that is Secure over HTTPS."""
 
 import secrets
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, g, request
 from flask.sessions import SecureCookieSessionInterface
@@ -11,6 +12,14 @@ class HttpsAwareSessionInterface(SecureCookieSessionInterface):
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
+
+
+def local_path(target: str | None, prefix: str = "/") -> str | None:
+    """``target`` when it is a path on this site under ``prefix``, never another host; else None."""
+    if not target or not target.startswith(prefix) or target.startswith(("//", "/\\")):
+        return None
+    parts = urlsplit(target)
+    return None if parts.scheme or parts.netloc else target
 
 
 def csp_nonce() -> str:

@@ -1,7 +1,5 @@
 """Sign in and sign out."""
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
@@ -10,6 +8,7 @@ from wellbeing.accounts.forms import SignInForm
 from wellbeing.accounts.models import User
 from wellbeing.accounts.services import authenticate
 from wellbeing.extensions import csrf, db, limiter, login_manager
+from wellbeing.security import local_path
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
@@ -24,11 +23,7 @@ def load_user(user_id: str) -> User | None:
 
 def _safe_next(target: str | None) -> str:
     """Only same-site paths are followed after sign-in, never another host."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("main.home")
+    return local_path(target) or url_for("main.home")
 
 
 def _failed_sign_in(response: Response) -> bool:

@@ -5,12 +5,11 @@ from wtforms import BooleanField, IntegerField, SearchField, SelectField, Select
 from wtforms.validators import NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from wellbeing.directory.geo import PostcodeError, normalise_postcode
+from wellbeing.directory.geo import METRES_PER_MILE, PostcodeError, normalise_postcode
 from wellbeing.directory.models import Area, TaxonomyTerm
 from wellbeing.directory.schedules import DAY_NAMES
 from wellbeing.extensions import db
 
-MILE = 1609.344
 RADIUS_CHOICES = [("", "Any distance"), ("1", "Within 1 mile"), ("3", "Within 3 miles")] + [
     (str(miles), f"Within {miles} miles") for miles in (5, 10, 25)
 ]
@@ -67,7 +66,7 @@ class SearchForm(FlaskForm):
 
     @property
     def radius_m(self) -> float | None:
-        return float(self.radius.data) * MILE if self.radius.data else None
+        return float(self.radius.data) * METRES_PER_MILE if self.radius.data else None
 
     @property
     def has_filters(self) -> bool:

@@ -31,6 +31,9 @@ OUTCODE_RE = re.compile(rf"^{OUTWARD}$")
 SPECIAL = {"GIR0AA": "GIR 0AA"}
 
 
+METRES_PER_MILE = 1609.344
+
+
 class PostcodeError(ValueError):
     """A malformed or unknown postcode; the message is for the person who typed it."""
 

@@ -3,10 +3,9 @@
 from datetime import datetime
 from decimal import Decimal
 
+from wellbeing.directory.geo import METRES_PER_MILE
 from wellbeing.directory.models import Service
 from wellbeing.directory.schedules import LONDON, format_time, next_opening
-
-MILE = 1609.344
 
 
 def is_free(service: Service) -> bool:
@@ -41,7 +40,7 @@ def cost_summary(service: Service) -> str:
 def distance_text(metres: float | None) -> str | None:
     if metres is None:
         return None
-    miles = metres / MILE
+    miles = metres / METRES_PER_MILE
     if miles < 0.1:
         return "Less than 0.1 miles away"
     return f"{miles:.1f} miles away"

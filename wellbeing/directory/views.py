@@ -15,6 +15,7 @@ from wellbeing.directory.forms import SearchForm
 from wellbeing.directory.geo import PostcodeError
 from wellbeing.directory.models import Location, Service, ServiceAtLocation
 from wellbeing.extensions import db
+from wellbeing.security import local_path
 
 bp = Blueprint("directory", __name__, url_prefix="/directory")
 PER_PAGE = 10
@@ -142,9 +143,7 @@ def _load_service(service_id: str) -> Service:
 
 def _safe_return(target: str | None) -> str:
     """Only our own search pages are offered as 'back to results'."""
-    if target and target.startswith("/directory") and not target.startswith("//"):
-        return target
-    return url_for("directory.search")
+    return local_path(target, "/directory") or url_for("directory.search")
 
 
 @bp.get("/services/<service_id>")
