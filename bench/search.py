@@ -34,10 +34,10 @@ from sqlalchemy import text  # noqa: E402
 
 from wellbeing import create_app  # noqa: E402
 from wellbeing.config import TestConfig  # noqa: E402
-from wellbeing.directory.finder import ServiceFilters, find_services  # noqa: E402
 from wellbeing.directory.geo import import_postcodes  # noqa: E402
-from wellbeing.directory.io.importer import Item, import_items, read_items  # noqa: E402
-from wellbeing.directory.search import rebuild  # noqa: E402
+from wellbeing.directory.oruk.importer import Item, import_items, read_items  # noqa: E402
+from wellbeing.directory.search.finder import ServiceFilters, find_services  # noqa: E402
+from wellbeing.directory.search.index import rebuild  # noqa: E402
 from wellbeing.extensions import db  # noqa: E402
 
 OUTCODES_CSV = REPO.parent / "shared" / "geo" / "uk-outcodes.csv"

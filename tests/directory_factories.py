@@ -12,10 +12,6 @@ from decimal import Decimal
 from typing import Any
 
 from wellbeing.database import new_uuid
-from wellbeing.directory.indexing import queue_services
-from wellbeing.directory.io.csv_layout import parse_schedule
-from wellbeing.directory.io.specs import SCHEDULE
-from wellbeing.directory.io.values import read_values
 from wellbeing.directory.models import (
     Address,
     Attribute,
@@ -28,6 +24,10 @@ from wellbeing.directory.models import (
     ServiceStatus,
     TaxonomyTerm,
 )
+from wellbeing.directory.oruk.csv_layout import parse_schedule
+from wellbeing.directory.oruk.specs import SCHEDULE
+from wellbeing.directory.oruk.values import read_values
+from wellbeing.directory.search.queue import queue_services
 from wellbeing.extensions import db
 
 _numbers = itertools.count(1)

@@ -16,7 +16,7 @@ from sqlalchemy import Integer, Table, func, text
 
 from wellbeing.config import REPO_ROOT
 from wellbeing.directory.models import Area, Location, Organization, Service, TaxonomyTerm
-from wellbeing.directory.search_commands import verify_index
+from wellbeing.directory.search.verify import verify_index
 from wellbeing.directory.seed import load_directory_seed
 from wellbeing.extensions import db
 

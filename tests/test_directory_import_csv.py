@@ -13,8 +13,8 @@ from tests.directory_factories import make_service
 from tests.directory_fixtures import ImportFile
 from wellbeing.config import REPO_ROOT
 from wellbeing.database import new_uuid
-from wellbeing.directory.io.csv_layout import COLUMNS, parse_schedule
 from wellbeing.directory.models import Organization, Service
+from wellbeing.directory.oruk.csv_layout import COLUMNS, parse_schedule
 from wellbeing.extensions import db
 
 EXAMPLE = REPO_ROOT / "seed_data" / "examples" / "directory-example.csv"

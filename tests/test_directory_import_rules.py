@@ -13,8 +13,8 @@ from tests.directory_fixtures import ORUK_EXAMPLES, ImportFile, count
 from wellbeing.config import REPO_ROOT
 from wellbeing.database import new_uuid
 from wellbeing.directory.geo import import_postcodes
-from wellbeing.directory.io.importer import import_path
 from wellbeing.directory.models import Location, Organization, SearchIndexQueue, Service
+from wellbeing.directory.oruk.importer import import_path
 from wellbeing.extensions import db
 
 

@@ -6,10 +6,10 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from wellbeing.directory.finder import SearchResults, ServiceFilters, find_services
 from wellbeing.directory.geo import PostcodeError
-from wellbeing.directory.indexing import queue_services
 from wellbeing.directory.models import Area, Organization, Service, Taxonomy, TaxonomyTerm
+from wellbeing.directory.search.finder import SearchResults, ServiceFilters, find_services
+from wellbeing.directory.search.queue import queue_services
 from wellbeing.extensions import db
 
 pytestmark = pytest.mark.usefixtures("seeded_directory")
@@ -341,7 +341,7 @@ def test_bad_arguments_get_a_clear_message(arguments: dict, message: str) -> Non
 
 
 def test_iter_services_streams_one_search_in_the_same_order() -> None:
-    from wellbeing.directory.finder import iter_services
+    from wellbeing.directory.search.finder import iter_services
 
     paged = names(find_services(postcode="GL1 2HT", per_page=500))
     streamed = [hit.service.name for hit in iter_services(postcode="GL1 2HT", batch_size=7)]

@@ -9,11 +9,11 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select, update
 
-from wellbeing.directory.finder import find_services
-from wellbeing.directory.indexing import queue_services
 from wellbeing.directory.models import Organization, SearchIndexQueue, Service
-from wellbeing.directory.search import apply_pending, open_index
-from wellbeing.directory.synonyms import parse_synonyms
+from wellbeing.directory.search.finder import find_services
+from wellbeing.directory.search.index import apply_pending, open_index
+from wellbeing.directory.search.queue import queue_services
+from wellbeing.directory.search.synonyms import parse_synonyms
 from wellbeing.extensions import db
 
 
@@ -86,7 +86,7 @@ from pathlib import Path
 from sqlalchemy import update
 from wellbeing import create_app
 from wellbeing.config import TestConfig
-from wellbeing.directory.indexing import queue_services
+from wellbeing.directory.search.queue import queue_services
 from wellbeing.directory.models import Service
 from wellbeing.extensions import db
 

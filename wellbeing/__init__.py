@@ -8,12 +8,21 @@ from jinja2 import (
     ChainableUndefined,
     ChoiceLoader,
     FileSystemBytecodeCache,
-    FileSystemLoader,
     PackageLoader,
 )
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from wellbeing.config import INSTANCE_DIR, REPO_ROOT, Config, instance_secret_key
+
+# Header navigation: (link text, endpoint, roles that see it; None for everyone).
+NAVIGATION = [
+    ("Find support", "directory.search", None),
+    ("Ask for help", "refer.start", None),
+    ("My referrals", "referrals.mine", frozenset({"referrer", "resident"})),
+    ("New referral", "referrals.new", frozenset({"referrer", "link_worker"})),
+    ("Referral queue", "referrals.queue", frozenset({"link_worker", "admin"})),
+    ("Audit log", "audit.audit_log", frozenset({"admin"})),
+]
 
 
 def create_app(config: Mapping[str, Any] | object | None = None) -> Flask:
@@ -46,8 +55,9 @@ def register_templates(app: Flask) -> None:
     # The NHS.UK macros need ChainableUndefined for their nested optional parameters.
     app.jinja_options = {
         "undefined": ChainableUndefined,
+        # The app's and every blueprint's templates, then the NHS.UK macros.
         "loader": ChoiceLoader(
-            [FileSystemLoader(app.root_path + "/templates"), PackageLoader("nhsuk_frontend_jinja")]
+            [app.create_global_jinja_loader(), PackageLoader("nhsuk_frontend_jinja")]
         ),
         "extensions": ["jinja2.ext.do"],
         # Flask escapes only .html templates by default; the NHS.UK macros are .jinja files.
@@ -56,7 +66,7 @@ def register_templates(app: Flask) -> None:
         # (in a private per-user temp folder, checked against each template's source).
         "bytecode_cache": FileSystemBytecodeCache(),
     }
-    templating.init_app(app)
+    templating.init_app(app, navigation=NAVIGATION)
 
 
 def register_extensions(app: Flask) -> None:
@@ -76,24 +86,35 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_search(app: Flask) -> None:
-    from wellbeing.directory import search
+    from wellbeing.directory.search import index
 
-    search.init_app(app)
+    index.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
-    from wellbeing.accounts.views import bp as accounts_bp
-    from wellbeing.api import bp as api_bp
-    from wellbeing.api.oruk import bp as oruk_bp
-    from wellbeing.assets import bp as assets_bp
-    from wellbeing.directory.views import bp as directory_bp
-    from wellbeing.main import bp as main_bp
-    from wellbeing.referrals.blueprints import BLUEPRINTS as referral_blueprints
+    from wellbeing import assets, main
+    from wellbeing.accounts import api as accounts_api
+    from wellbeing.accounts import views as accounts_views
+    from wellbeing.admin import views as admin_views
+    from wellbeing.directory import views as directory_views
+    from wellbeing.directory.oruk import api as oruk_api
+    from wellbeing.referrals import api as referrals_api
+    from wellbeing.referrals import public_views as referrals_public
+    from wellbeing.referrals import views as referrals_views
 
-    for blueprint in (main_bp, assets_bp, accounts_bp, directory_bp, api_bp, oruk_bp):
-        app.register_blueprint(blueprint)
-    for blueprint in referral_blueprints:
-        app.register_blueprint(blueprint)
+    for module in (
+        main,
+        assets,
+        accounts_views,
+        accounts_api,
+        directory_views,
+        oruk_api,
+        referrals_public,
+        referrals_views,
+        referrals_api,
+        admin_views,
+    ):
+        app.register_blueprint(module.bp)
 
 
 def register_security(app: Flask) -> None:
@@ -109,6 +130,12 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from wellbeing import cli
+    from wellbeing.accounts import commands as accounts_commands
+    from wellbeing.commands import seed_command
+    from wellbeing.directory import commands as directory_commands
+    from wellbeing.referrals import commands as referrals_commands
 
-    cli.init_app(app)
+    for module in (accounts_commands, directory_commands, referrals_commands):
+        for group in module.COMMAND_GROUPS:
+            app.cli.add_command(group)
+    app.cli.add_command(seed_command)

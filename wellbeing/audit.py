@@ -6,17 +6,23 @@ for a read, with the request's one commit). Details hold ids and codes, never pe
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import Protocol
 
-from flask import Blueprint, has_request_context, render_template, request
+from flask import has_request_context, request
 from sqlalchemy import JSON, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
-from wellbeing.accounts.access import role_required
-from wellbeing.accounts.models import Role, User
 from wellbeing.database import UTCDateTime, utcnow
 from wellbeing.extensions import db
 
 ANONYMOUS = "anonymous"
+
+
+class Actor(Protocol):
+    """Whoever acts: a signed-in user (``accounts.User``) or Flask-Login's anonymous user."""
+
+    @property
+    def is_authenticated(self) -> bool: ...
 
 
 class AuditEvent(db.Model):
@@ -35,13 +41,12 @@ class AuditEvent(db.Model):
     ip_address: Mapped[str | None] = mapped_column(String(45))
     detail: Mapped[dict[str, object] | None] = mapped_column(JSON)
 
-    actor: Mapped[User | None] = relationship()
 
-
-def _actor_fields(actor: User | None) -> dict[str, object]:
-    if actor is None or not getattr(actor, "is_authenticated", False):
+def _actor_fields(actor: Actor | None) -> dict[str, object]:
+    actor_id = getattr(actor, "id", None) if actor is not None and actor.is_authenticated else None
+    if actor_id is None:
         return {"actor_id": None, "actor_label": ANONYMOUS}
-    return {"actor_id": actor.id, "actor_label": f"user:{actor.id}"}
+    return {"actor_id": actor_id, "actor_label": f"user:{actor_id}"}
 
 
 def _ip_address() -> str | None:
@@ -49,7 +54,7 @@ def _ip_address() -> str | None:
 
 
 def record(
-    actor: User | None,
+    actor: Actor | None,
     action: str,
     subject_type: str,
     subject_id: str | None,
@@ -69,7 +74,7 @@ def record(
 
 
 def record_many(
-    actor: User | None, action: str, subject_type: str, subject_ids: Iterable[str]
+    actor: Actor | None, action: str, subject_type: str, subject_ids: Iterable[str]
 ) -> None:
     """One event per subject shown, e.g. every referral on a page of a list."""
     fields = {**_actor_fields(actor), "ip_address": _ip_address(), "at": utcnow()}
@@ -79,37 +84,3 @@ def record_many(
     ]
     if rows:
         db.session.execute(db.insert(AuditEvent), rows)
-
-
-bp = Blueprint("audit", __name__, url_prefix="/admin")
-PER_PAGE = 50
-
-
-@bp.get("/audit")
-@role_required(Role.ADMIN)
-def audit_log() -> str:
-    """The audit log, newest first; filter by subject id, actor id or action."""
-    query = db.select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    filters = {key: request.args.get(key, "").strip() for key in ("subject", "actor", "action")}
-    if filters["subject"]:
-        query = query.where(AuditEvent.subject_id == _subject_id(filters["subject"]))
-    if filters["actor"]:
-        query = query.where(AuditEvent.actor_label == filters["actor"])
-    if filters["action"]:
-        query = query.where(AuditEvent.action == filters["action"])
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
-    return render_template("admin/audit.html", page=page, filters=filters)
-
-
-def _subject_id(text: str) -> str:
-    """Admins may paste a referral's reference (WB-...) instead of its id."""
-    from wellbeing.referrals.models import Referral  # referrals build on audit, not the reverse
-
-    if not text.upper().startswith("WB"):
-        return text
-    from wellbeing.referrals.services import normalise_reference
-
-    found = db.session.execute(
-        db.select(Referral.id).where(Referral.reference == normalise_reference(text))
-    ).scalar_one_or_none()
-    return found or text

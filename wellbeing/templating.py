@@ -2,14 +2,10 @@
 
 from typing import Any
 
-from flask import Flask, request, url_for
+from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 from wtforms import Field
 from wtforms.form import BaseForm
-
-from wellbeing.accounts.models import Role
-
-CHOICE_TYPES = ("RadioField", "MultiCheckboxField", "SelectMultipleField")
 
 
 def choice_items(
@@ -51,29 +47,23 @@ def form_error_anchor(form: BaseForm) -> str:
     return "maincontent"
 
 
-# (link text, endpoint, roles that see it; None for everyone). Features add their pages here.
-NAVIGATION: list[tuple[str, str, frozenset[Role] | None]] = [
-    ("Find support", "directory.search", None),
-    ("Ask for help", "refer.start", None),
-    ("My referrals", "referrals.mine", frozenset({Role.REFERRER, Role.RESIDENT})),
-    ("New referral", "referrals.new", frozenset({Role.REFERRER, Role.LINK_WORKER})),
-    ("Referral queue", "referrals.queue", frozenset({Role.LINK_WORKER, Role.ADMIN})),
-    ("Audit log", "audit.audit_log", frozenset({Role.ADMIN})),
-]
+# (link text, endpoint, role names that see it, or None for everyone); create_app sets the list.
+NavItem = tuple[str, str, frozenset[str] | None]
 
 
 def navigation_items() -> list[dict[str, Any]]:
     """Header navigation for the signed-in user's role."""
     role = current_user.role if current_user.is_authenticated else None
     items = []
-    for text, endpoint, roles in NAVIGATION:
+    for text, endpoint, roles in current_app.extensions["navigation"]:
         if roles is None or role in roles:
             href = url_for(endpoint)
             items.append({"text": text, "href": href, "current": request.path == href})
     return items
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, navigation: list[NavItem]) -> None:
+    app.extensions["navigation"] = navigation
     app.jinja_env.globals.update(
         boolean_items=boolean_items,
         choice_items=choice_items,

@@ -10,7 +10,7 @@ from wellbeing.accounts.services import authenticate
 from wellbeing.extensions import csrf, db, limiter, login_manager
 from wellbeing.security import local_path
 
-bp = Blueprint("accounts", __name__, url_prefix="/account")
+bp = Blueprint("accounts", __name__, url_prefix="/account", template_folder="templates")
 
 SIGN_IN_FAILED = "Enter a correct email address and password. Your account may also be disabled."
 

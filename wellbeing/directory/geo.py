@@ -10,13 +10,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import click
-from flask.cli import with_appcontext
 from geopy.distance import great_circle
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from wellbeing.directory.cli import geo_cli
 from wellbeing.directory.models import Postcode
 from wellbeing.extensions import db
 
@@ -157,19 +154,3 @@ def import_postcodes(path: Path, batch_size: int = 2000) -> PostcodeImport:
         upsert_postcodes(list(batch.values()))
         report.imported += len(batch)
     return report
-
-
-@geo_cli.command("import-postcodes")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@with_appcontext
-def import_postcodes_command(path: Path) -> None:
-    """Load postcode (or outward code) coordinates from a CSV such as the ONS Postcode Directory."""
-    try:
-        report = import_postcodes(path)
-    except (PostcodeError, UnicodeDecodeError, csv.Error) as error:
-        db.session.rollback()
-        raise click.ClickException(f"{path.name}: {error}") from error
-    db.session.commit()
-    click.echo(f"Imported {report.imported} postcodes; skipped {report.skipped} invalid rows")
-    if report.imported == 0:
-        raise click.ClickException("No valid postcode rows found")

@@ -10,8 +10,8 @@ from typing import Any
 
 from wellbeing.config import REPO_ROOT
 from wellbeing.directory.geo import import_postcodes
-from wellbeing.directory.io.importer import import_items, read_items
 from wellbeing.directory.models import Area, Neighbourhood
+from wellbeing.directory.oruk.importer import import_items, read_items
 from wellbeing.extensions import db
 
 SEED_DIR = REPO_ROOT / "seed_data"

@@ -10,14 +10,14 @@ from markupsafe import Markup
 from sqlalchemy.orm import selectinload
 
 from wellbeing.directory import presenters, schedules
-from wellbeing.directory.finder import ServiceFilters, find_services
 from wellbeing.directory.forms import SearchForm
 from wellbeing.directory.geo import PostcodeError
 from wellbeing.directory.models import Location, Service, ServiceAtLocation
+from wellbeing.directory.search.finder import ServiceFilters, find_services
 from wellbeing.extensions import db
 from wellbeing.security import local_path
 
-bp = Blueprint("directory", __name__, url_prefix="/directory")
+bp = Blueprint("directory", __name__, url_prefix="/directory", template_folder="templates")
 PER_PAGE = 10
 DEFAULT_RADIUS_MILES = "10"
 

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 import click
-from flask import Blueprint, current_app
+from flask import current_app
 from sqlalchemy import or_
 
 from wellbeing.database import utcnow
@@ -208,19 +208,3 @@ def send_pending(limit: int = 100) -> SendReport:
     if smtp is not None:
         smtp.quit()
     return report
-
-
-# A blueprint only for its command group: `flask notifications send`.
-bp = Blueprint("notifications", __name__, cli_group="notifications")
-bp.cli.help = "Send the emails waiting in the outbox."
-
-
-@bp.cli.command("send")
-@click.option("--limit", default=100, show_default=True, help="Most messages to send this run.")
-def send_command(limit: int) -> None:
-    """Send due notifications by SMTP (safe to run from cron, even overlapping)."""
-    report = send_pending(limit)
-    current_app.logger.info(
-        "Notifications: %s sent, %s to retry, %s failed", *vars(report).values()
-    )
-    click.echo(f"Sent {report.sent}; {report.retrying} to retry later; {report.failed} failed")

@@ -14,7 +14,7 @@ from wellbeing.referrals.queue import first_contact_target
 from wellbeing.referrals.services import create_referral, find_by_reference_and_birth
 from wellbeing.referrals.settings import setting
 
-bp = Blueprint("refer", __name__)
+bp = Blueprint("refer", __name__, template_folder="templates")
 SESSION_KEY = "self_referral_reference"
 
 

@@ -9,7 +9,9 @@ MAX_RESULTS = 8
 
 def search_services(text: str | None, postcode: str | None = None) -> list[Service]:
     """Active services matching ``text``, nearest first when the postcode is known."""
-    from wellbeing.directory.finder import find_services  # the directory's search, loaded on use
+    from wellbeing.directory.search.finder import (
+        find_services,  # the directory's search, loaded on use
+    )
 
     if not (text or "").strip():
         return []

@@ -31,7 +31,7 @@ from wellbeing.referrals.services import create_referral, get_visible_referral, 
 from wellbeing.referrals.suggestions import search_services, service_choices
 from wellbeing.referrals.workflow import WorkflowError, transition
 
-bp = Blueprint("referrals", __name__, url_prefix="/referrals")
+bp = Blueprint("referrals", __name__, url_prefix="/referrals", template_folder="templates")
 STAFF = (Role.LINK_WORKER, Role.ADMIN)
 REFERRERS = (Role.REFERRER, Role.LINK_WORKER, Role.ADMIN)
 PER_PAGE = 50

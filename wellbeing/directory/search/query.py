@@ -15,8 +15,8 @@ from whoosh.lang.porter import stem
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
-from wellbeing.directory.search import STEMMED
-from wellbeing.directory.synonyms import Synonyms, words
+from wellbeing.directory.search.index import STEMMED
+from wellbeing.directory.search.synonyms import Synonyms, words
 
 TEXT_FIELDS = ("name", "terms", "body")
 SYNONYM_BOOST = 0.6  # what was typed outranks what it stands for

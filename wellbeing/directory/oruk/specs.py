@@ -4,15 +4,6 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from wellbeing.directory.io.values import (
-    Invalid,
-    Spec,
-    fields,
-    in_range,
-    one_of,
-    to_email,
-    to_uuid,
-)
 from wellbeing.directory.models import (
     Accessibility,
     Address,
@@ -30,6 +21,15 @@ from wellbeing.directory.models import (
     ServiceStatus,
     Taxonomy,
     TaxonomyTerm,
+)
+from wellbeing.directory.oruk.values import (
+    Invalid,
+    Spec,
+    fields,
+    in_range,
+    one_of,
+    to_email,
+    to_uuid,
 )
 
 DAY = r"[+-]?[1-5]?(?:MO|TU|WE|TH|FR|SA|SU)"

@@ -1,7 +1,7 @@
 """Queueing search-index updates in the same transaction as the change that needs them.
 
 Whoever changes a service calls ``queue_services`` before the request's one commit; after the commit
-the search module applies the queue (see ``wellbeing.directory.search``). A crash between the two
+the index applies the queue (see ``wellbeing.directory.search.index``). A crash between the two
 leaves the rows queued, so the next writer (or ``flask search reindex``) catches up.
 """
 

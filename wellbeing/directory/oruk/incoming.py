@@ -23,8 +23,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from wellbeing.directory.geo import PostcodeError, lookup_postcode, normalise_postcode
-from wellbeing.directory.io.records import Batch, Entry, Node, RecordError, Source
-from wellbeing.directory.io.specs import (
+from wellbeing.directory.oruk.records import Batch, Entry, Node, RecordError, Source
+from wellbeing.directory.oruk.specs import (
     ATTRIBUTE,
     LOCATION,
     ORGANIZATION,
@@ -33,7 +33,7 @@ from wellbeing.directory.io.specs import (
     TAXONOMY,
     TAXONOMY_TERM,
 )
-from wellbeing.directory.io.values import (
+from wellbeing.directory.oruk.values import (
     Invalid,
     Spec,
     derived_id,

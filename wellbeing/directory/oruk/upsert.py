@@ -12,17 +12,6 @@ or taxonomy term changed, is queued for the search index; nothing is committed h
 from typing import Any
 
 from wellbeing.database import utcnow
-from wellbeing.directory.indexing import queue_services
-from wellbeing.directory.io.records import Batch, Entry, Node, Source
-from wellbeing.directory.io.specs import (
-    LOCATION,
-    ORGANIZATION,
-    SERVICE_TREE,
-    TAXONOMY,
-    TAXONOMY_TERM,
-)
-from wellbeing.directory.io.store import CHUNK, Outcomes, Store, batched, prefetch
-from wellbeing.directory.io.values import Spec
 from wellbeing.directory.models import (
     Attribute,
     Location,
@@ -32,6 +21,17 @@ from wellbeing.directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
+from wellbeing.directory.oruk.records import Batch, Entry, Node, Source
+from wellbeing.directory.oruk.specs import (
+    LOCATION,
+    ORGANIZATION,
+    SERVICE_TREE,
+    TAXONOMY,
+    TAXONOMY_TERM,
+)
+from wellbeing.directory.oruk.store import CHUNK, Outcomes, Store, batched, prefetch
+from wellbeing.directory.oruk.values import Spec
+from wellbeing.directory.search.queue import queue_services
 from wellbeing.extensions import db
 
 

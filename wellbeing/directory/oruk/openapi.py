@@ -1,5 +1,5 @@
-"""Our OpenAPI document: ORUK 3.0's own (BSD-3, shipped in static/oruk/) with our base URL and the
-extra parameters we accept."""
+"""Our OpenAPI document: ORUK 3.0's own (BSD-3, shipped beside this module) with our base URL
+and the extra parameters we accept."""
 
 import copy
 import json
@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-ORUK_OPENAPI = Path(__file__).resolve().parent.parent / "static" / "oruk" / "oruk-openapi.json"
+ORUK_OPENAPI = Path(__file__).resolve().parent / "oruk-openapi.json"
 PROFILE_URL = "https://openreferraluk.org/specifications/3.0/"
 
 EXTENSION_PARAMETERS: dict[str, tuple[str, str]] = {

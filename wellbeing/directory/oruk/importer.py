@@ -14,17 +14,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from wellbeing.directory.io import csv_layout
-from wellbeing.directory.io.oruk_in import (
+from wellbeing.directory.oruk import csv_layout
+from wellbeing.directory.oruk.incoming import (
     add_organization,
     add_service,
     add_service_at_location,
     add_taxonomy,
     add_term,
 )
-from wellbeing.directory.io.records import Batch, ImportFileError, RecordError, Source
-from wellbeing.directory.io.store import Outcomes
-from wellbeing.directory.io.upsert import upsert_batch
+from wellbeing.directory.oruk.records import Batch, ImportFileError, RecordError, Source
+from wellbeing.directory.oruk.store import Outcomes
+from wellbeing.directory.oruk.upsert import upsert_batch
 from wellbeing.extensions import db
 
 SERVICE_KEYS = {"status", "organization", "organization_id", "service_at_locations", "schedules"}

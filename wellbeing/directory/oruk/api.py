@@ -16,10 +16,19 @@ from sqlalchemy import ColumnElement
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
-from wellbeing.api import oruk_params as params
-from wellbeing.api.oruk_openapi import PROFILE_URL, openapi_document
-from wellbeing.api.oruk_params import ParamError
-from wellbeing.api.oruk_responses import (
+from wellbeing.directory.geo import Point, PostcodeError, distance_m, lookup_postcode
+from wellbeing.directory.models import (
+    Organization,
+    Service,
+    ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
+)
+from wellbeing.directory.oruk import outgoing as oruk_out
+from wellbeing.directory.oruk import params as params
+from wellbeing.directory.oruk.openapi import PROFILE_URL, openapi_document
+from wellbeing.directory.oruk.params import ParamError
+from wellbeing.directory.oruk.responses import (
     Serialiser,
     allow_cross_origin,
     directory_last_modified,
@@ -31,21 +40,12 @@ from wellbeing.api.oruk_responses import (
     page_of,
     text_match,
 )
-from wellbeing.directory.finder import (
+from wellbeing.directory.search.finder import (
     SearchResults,
     ServiceFilters,
     ServiceHit,
     find_services,
     iter_services,
-)
-from wellbeing.directory.geo import Point, PostcodeError, distance_m, lookup_postcode
-from wellbeing.directory.io import oruk_out
-from wellbeing.directory.models import (
-    Organization,
-    Service,
-    ServiceAtLocation,
-    Taxonomy,
-    TaxonomyTerm,
 )
 from wellbeing.errors import json_error
 from wellbeing.extensions import db

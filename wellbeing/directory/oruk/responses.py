@@ -10,9 +10,9 @@ from typing import Any
 from flask import Response, abort, request, stream_with_context
 from sqlalchemy import ColumnElement, Select, func, or_
 
-from wellbeing.api import oruk_params as params
-from wellbeing.api.oruk_params import Paging
 from wellbeing.directory.models import Location, Organization, Service
+from wellbeing.directory.oruk import params as params
+from wellbeing.directory.oruk.params import Paging
 from wellbeing.extensions import db
 
 Serialiser = Callable[[Any], dict[str, Any]]

@@ -10,6 +10,7 @@ from wellbeing.accounts.services import AccountError, create_user, find_user_by_
 from wellbeing.extensions import db
 
 users_cli = AppGroup("users", help="Manage user accounts.")
+COMMAND_GROUPS = (users_cli,)
 
 
 def _read_password() -> str:

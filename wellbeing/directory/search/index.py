@@ -24,8 +24,8 @@ from whoosh.index import FileIndex, LockError
 from whoosh.searching import Searcher
 
 from wellbeing.directory.models import SearchIndexQueue, Service
-from wellbeing.directory.search_documents import documents_for
-from wellbeing.directory.synonyms import DEFAULT_SYNONYMS_FILE
+from wellbeing.directory.search.documents import documents_for
+from wellbeing.directory.search.synonyms import DEFAULT_SYNONYMS_FILE
 from wellbeing.extensions import db
 
 logger = logging.getLogger(__name__)

@@ -8,11 +8,11 @@ from werkzeug.wrappers import Response
 
 from wellbeing import audit
 from wellbeing.accounts.models import Role, User
-from wellbeing.api.auth import authenticate_bearer, token_required
-from wellbeing.api.fhir import referral_bundle
-from wellbeing.api.referral_json import DRAFT_PATHS, event_json, referral_json
+from wellbeing.accounts.tokens import authenticate_bearer, token_required
 from wellbeing.errors import json_error
 from wellbeing.extensions import csrf, db
+from wellbeing.referrals.fhir import referral_bundle
+from wellbeing.referrals.json_shapes import DRAFT_PATHS, event_json, referral_json
 from wellbeing.referrals.models import Referral, ReferralSource, ReferralStatus
 from wellbeing.referrals.services import (
     ReferralDraft,

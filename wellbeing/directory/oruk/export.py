@@ -1,4 +1,4 @@
-"""``flask directory export PATH``: the whole directory as one Open Referral UK 3.0 JSON file.
+"""The whole directory as one Open Referral UK 3.0 JSON file.
 
 The file is a JSON array that ``flask directory import`` reads back: first each taxonomy with all
 its terms (and any term outside a taxonomy), then organisations that run no service, then every
@@ -11,12 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import click
-from flask.cli import with_appcontext
-
-from wellbeing.directory.cli import directory_cli
-from wellbeing.directory.io import oruk_out
 from wellbeing.directory.models import Organization, Service, Taxonomy, TaxonomyTerm
+from wellbeing.directory.oruk import outgoing as oruk_out
 from wellbeing.extensions import db
 
 
@@ -44,15 +40,3 @@ def write_export(path: Path) -> int:
     text = json.dumps(records, ensure_ascii=False, indent=2)
     path.write_text(text + "\n", encoding="utf-8")
     return len(records)
-
-
-@directory_cli.command("export")
-@click.argument("path", type=click.Path(dir_okay=False, writable=True, path_type=Path))
-@with_appcontext
-def export_command(path: Path) -> None:
-    """Write the whole directory to PATH as Open Referral UK 3.0 JSON (all statuses)."""
-    try:
-        count = write_export(path)
-    except OSError as error:
-        raise click.ClickException(f"Could not write {path}: {error.strerror}") from None
-    click.echo(f"Exported {count} records to {path}")

@@ -7,9 +7,6 @@ from typing import Any
 
 from sqlalchemy.orm import selectinload
 
-from wellbeing.directory.io.records import Batch, Entry, Node
-from wellbeing.directory.io.specs import LOCATION, SERVICE_TREE
-from wellbeing.directory.io.values import Spec
 from wellbeing.directory.models import (
     Attribute,
     Location,
@@ -19,6 +16,9 @@ from wellbeing.directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
+from wellbeing.directory.oruk.records import Batch, Entry, Node
+from wellbeing.directory.oruk.specs import LOCATION, SERVICE_TREE
+from wellbeing.directory.oruk.values import Spec
 from wellbeing.extensions import db
 
 OUTCOMES = ("created", "updated", "unchanged")  # strongest first

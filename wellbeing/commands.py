@@ -1,10 +1,8 @@
-"""Registers the ``flask`` command groups."""
+"""``flask seed``: the one command that spans every domain (reference data and demo content)."""
 
 import click
-from flask import Flask
 from flask.cli import with_appcontext
 
-from wellbeing.accounts.cli import users_cli
 from wellbeing.seed import run_seed
 
 
@@ -15,11 +13,3 @@ def seed_command(demo: bool) -> None:
     """Load the reference data in seed_data/ (idempotent); --demo adds demo accounts."""
     for line in run_seed(demo=demo):
         click.echo(line)
-
-
-def init_app(app: Flask) -> None:
-    from wellbeing.directory import cli as directory_cli
-
-    directory_cli.init_app(app)
-    app.cli.add_command(users_cli)
-    app.cli.add_command(seed_command)

@@ -13,9 +13,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from wellbeing.directory.io.records import ImportFileError
-from wellbeing.directory.io.specs import to_byday
-from wellbeing.directory.io.values import PARTIAL, Invalid, derived_id, fields, to_time
+from wellbeing.directory.oruk.records import ImportFileError
+from wellbeing.directory.oruk.specs import to_byday
+from wellbeing.directory.oruk.values import PARTIAL, Invalid, derived_id, fields, to_time
 
 SERVICE_COLUMNS = fields(
     "service_id service_name service_description organization_id organization_name status url "

@@ -15,7 +15,10 @@ from sqlalchemy import select
 from whoosh import query as q
 from whoosh.searching import Searcher
 
-from wellbeing.directory.finder_filters import (
+from wellbeing.directory.geo import Point, distance_m, lookup_postcode
+from wellbeing.directory.models import Location, Service
+from wellbeing.directory.search.documents import LISTING_OPTIONS
+from wellbeing.directory.search.filters import (
     IndexFilter,
     ScheduleRule,
     ServiceFilters,
@@ -24,13 +27,10 @@ from wellbeing.directory.finder_filters import (
     schedules_by_service,
     serving_query,
 )
-from wellbeing.directory.geo import Point, distance_m, lookup_postcode
-from wellbeing.directory.local_areas import local_area_slugs
-from wellbeing.directory.models import Location, Service
-from wellbeing.directory.search import searcher
-from wellbeing.directory.search_documents import LISTING_OPTIONS
-from wellbeing.directory.search_query import highlight_text, suggest, text_query
-from wellbeing.directory.synonyms import current_synonyms
+from wellbeing.directory.search.index import searcher
+from wellbeing.directory.search.local_areas import local_area_slugs
+from wellbeing.directory.search.query import highlight_text, suggest, text_query
+from wellbeing.directory.search.synonyms import current_synonyms
 from wellbeing.extensions import db
 
 SORTS = ("relevance", "distance", "name")

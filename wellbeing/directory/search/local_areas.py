@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from wellbeing.directory.geo import Point, distance_m
 from wellbeing.directory.models import Location, Service, ServiceArea, ServiceAtLocation
-from wellbeing.directory.search_documents import AreaMap
+from wellbeing.directory.search.documents import AreaMap
 from wellbeing.extensions import db
 
 LOCAL_M = 15_000

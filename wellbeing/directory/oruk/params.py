@@ -4,8 +4,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from wellbeing.directory.finder import ServiceFilters
 from wellbeing.directory.models import ServiceStatus
+from wellbeing.directory.search.finder import ServiceFilters
 
 MAX_PER_PAGE = 200
 DEFAULT_PER_PAGE = 50

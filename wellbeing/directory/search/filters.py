@@ -15,7 +15,7 @@ from whoosh import query as q
 from wellbeing.directory import schedules
 from wellbeing.directory.geo import Point
 from wellbeing.directory.models import Area, Schedule, ServiceAtLocation, ServiceStatus
-from wellbeing.directory.search_documents import DAYS, grid
+from wellbeing.directory.search.documents import DAYS, grid
 from wellbeing.extensions import db
 
 ScheduleRule = Callable[[list[Schedule]], bool]

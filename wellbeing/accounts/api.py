@@ -3,7 +3,7 @@
 from flask import Blueprint, g, jsonify
 from werkzeug.wrappers import Response
 
-from wellbeing.api.auth import authenticate_bearer, token_required
+from wellbeing.accounts.tokens import authenticate_bearer, token_required
 from wellbeing.extensions import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api")

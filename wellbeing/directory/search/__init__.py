@@ -1,0 +1,1 @@
+"""Directory search: the index, query building and ``find_services``."""
