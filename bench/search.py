@@ -6,9 +6,9 @@
 Each size gets a fresh temporary SQLite database (or $BENCH_DATABASE_URL, which is EMPTIED first:
 never point it at data you want to keep) and a fresh index.
 Services are synthetic but realistic: names and descriptions from a vocabulary of activities,
-needs and towns, with locations spread over real outward-code centroids. They go in through the
-real importer (ORUK JSON records), so the import rate includes validation and the after-commit
-index updates. Queries run through find_services and through the /directory page.
+needs and towns, with locations spread over synthetic outward codes (bench/places.py). They
+go in through the real importer (ORUK JSON records), so the import rate includes validation and
+the after-commit index updates. Queries run through find_services and through the /directory page.
 """
 
 import argparse
@@ -32,6 +32,7 @@ from flask import Flask  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
+from bench.places import synthetic_places, write_places_csv  # noqa: E402
 from wellbeing import create_app  # noqa: E402
 from wellbeing.config import TestConfig  # noqa: E402
 from wellbeing.directory.geo import import_postcodes  # noqa: E402
@@ -40,7 +41,6 @@ from wellbeing.directory.search.finder import ServiceFilters, find_services  # n
 from wellbeing.directory.search.index import rebuild  # noqa: E402
 from wellbeing.extensions import db  # noqa: E402
 
-OUTCODES_CSV = REPO.parent / "shared" / "geo" / "uk-outcodes.csv"
 SEED = REPO / "seed_data"
 IMPORT_BATCH = 1000
 NAMESPACE = uuid.UUID("6f0b7a52-3d0e-4c55-9a53-1f3e6f1d2b10")
@@ -61,19 +61,6 @@ INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 TIMES = [("09:30", "11:30"), ("10:00", "12:00"), ("13:30", "15:30"), ("18:00", "20:00")]
 WORD_QUERIES = ["singing", "lonely", "walking group", "debt advice", "art", "breathing", "carers"]
-
-
-def load_places() -> list[tuple[str, float, float, str]]:
-    """(outcode, latitude, longitude, town) for every outward code we know."""
-    import csv
-
-    path = OUTCODES_CSV if OUTCODES_CSV.exists() else SEED / "postcodes.csv"
-    with path.open(newline="", encoding="utf-8") as handle:
-        rows = [row for row in csv.DictReader(handle) if " " not in row["postcode"]]
-    return [
-        (r["postcode"], float(r["latitude"]), float(r["longitude"]), r.get("city") or r["postcode"])
-        for r in rows
-    ]
 
 
 def synthetic_service(n: int, rng: random.Random, places: list, terms: list) -> dict[str, Any]:
@@ -161,8 +148,9 @@ def timed(function: Callable[[], object]) -> float:
 
 def setup(app: Flask, count: int, rng: random.Random) -> tuple[list[str], dict[str, float]]:
     """Load reference data and ``count`` services; returns outcodes in use and the rates."""
-    places = load_places()
-    import_postcodes(OUTCODES_CSV if OUTCODES_CSV.exists() else SEED / "postcodes.csv")
+    places = synthetic_places()
+    with tempfile.TemporaryDirectory() as folder:
+        import_postcodes(write_places_csv(places, Path(folder) / "places.csv"))
     import_items(read_items(SEED / "taxonomy.json"))
     db.session.commit()
     terms = [str(t) for t in db.session.execute(text("SELECT id FROM taxonomy_term")).scalars()]

@@ -15,13 +15,14 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import make_url
 
-from tests.factories import make_user
+from tests.support.factories import make_user
 from wellbeing import create_app
 from wellbeing.accounts.models import Role, User
 from wellbeing.config import TestConfig
 from wellbeing.extensions import db
 
-pytest_plugins = ["tests.browser_fixtures", "tests.directory_fixtures", "tests.referral_fixtures"]
+# Fixtures used by several domains; a domain's own fixtures live in its tests/<domain>/conftest.py.
+pytest_plugins = ["tests.support.browser", "tests.support.directory"]
 
 
 def _create_postgres_database(server_url: str) -> tuple[str, Callable[[], None]]:
