@@ -3,10 +3,14 @@
 import os
 import secrets
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NHSUK_DIST = REPO_ROOT / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"
 INSTANCE_DIR = Path(os.environ.get("WELLBEING_INSTANCE_DIR", REPO_ROOT / "instance"))
+SYNONYMS_FILE = REPO_ROOT / "seed_data" / "synonyms.txt"
+# The service's local time: opening hours, working days and dates on pages.
+LONDON = ZoneInfo("Europe/London")
 
 
 def normalise_database_url(url: str) -> str:
@@ -28,48 +32,81 @@ def instance_secret_key(instance_dir: Path = INSTANCE_DIR) -> str:
     return path.read_text().strip()
 
 
+class SettingError(ValueError):
+    """A setting in the environment that cannot be read; the message names it."""
+
+
 def truthy(text: str) -> bool:
     """How a yes/no setting reads from text: 1, true, yes or on."""
     return text.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _text(name: str, default: str) -> str:
+    return os.environ.get(name, default)
 
 
 def _flag(name: str, default: bool = False) -> bool:
     return truthy(os.environ.get(name, str(default)))
 
 
-# Referral settings, each overridable from the environment (as text, like the environment).
-REFERRAL_SETTINGS = {
-    "WELLBEING_BASE_URL": "http://127.0.0.1:8000",  # for links in emails
-    "WELLBEING_SMTP_HOST": "",
-    "WELLBEING_SMTP_PORT": "25",
-    "WELLBEING_SMTP_USERNAME": "",
-    "WELLBEING_SMTP_PASSWORD": "",
-    "WELLBEING_SMTP_STARTTLS": "0",
-    "WELLBEING_MAIL_FROM": "wellbeing@localhost",
-    "WELLBEING_SERVICE_INBOX": "",
-    "SELF_REFERRAL_RATE_LIMIT": "5 per hour;20 per day",
-    "STATUS_CHECK_RATE_LIMIT": "10 per minute;50 per day",
-    "REFERRAL_FIRST_CONTACT_WORKING_DAYS": "5",
-}
+def _whole_number(name: str, default: int, minimum: int = 0, maximum: int = 65535) -> int:
+    text = os.environ.get(name, str(default)).strip()
+    try:
+        value = int(text)
+    except ValueError:
+        raise SettingError(f"{name} must be a whole number, not {text!r}") from None
+    if not minimum <= value <= maximum:
+        raise SettingError(f"{name} must be between {minimum} and {maximum}, not {value}")
+    return value
+
+
+def _choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = os.environ.get(name, default).strip().lower()
+    if value not in choices:
+        raise SettingError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
 
 
 class Config:
-    """Production-safe defaults; every secret and location comes from the environment."""
+    """Every setting, declared and parsed once; secrets and locations come from the environment.
+
+    A value that cannot be read stops the app at start-up with a ``SettingError`` naming it.
+    """
 
     def __init__(self) -> None:
-        env = os.environ
         # When unset, create_app falls back to a key generated and kept in instance/.
-        self.SECRET_KEY = env.get("SECRET_KEY")
+        self.SECRET_KEY = os.environ.get("SECRET_KEY")
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(
-            env.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'wellbeing.db'}")
+            _text("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'wellbeing.db'}")
         )
-        self.WELLBEING_INDEX_DIR = env.get("WELLBEING_INDEX_DIR", str(INSTANCE_DIR / "index"))
-        self.WELLBEING_GEOCODER = env.get("WELLBEING_GEOCODER", "local")
-        self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_STORAGE_URI = _text("RATELIMIT_STORAGE_URI", "memory://")
         self.WELLBEING_TRUST_PROXY = _flag("WELLBEING_TRUST_PROXY")
-        self.NHSUK_FRONTEND_DIR = env.get("NHSUK_FRONTEND_DIR", str(NHSUK_DIST))
-        for name, default in REFERRAL_SETTINGS.items():
-            setattr(self, name, env.get(name, default))
+        self.NHSUK_FRONTEND_DIR = _text("NHSUK_FRONTEND_DIR", str(NHSUK_DIST))
+        # Directory and search.
+        self.WELLBEING_INDEX_DIR = _text("WELLBEING_INDEX_DIR", str(INSTANCE_DIR / "index"))
+        self.WELLBEING_SYNONYMS_FILE = _text("WELLBEING_SYNONYMS_FILE", str(SYNONYMS_FILE))
+        # Where postcodes are turned into places: "local" is the postcode table (no online
+        # geocoder is ever called); the setting exists so that another can be added.
+        self.WELLBEING_GEOCODER = _choice("WELLBEING_GEOCODER", "local", ("local",))
+        # Referrals: links in emails, the outbox's SMTP server, rate limits and casework rules.
+        self.WELLBEING_BASE_URL = _text("WELLBEING_BASE_URL", "http://127.0.0.1:8000")
+        self.WELLBEING_SMTP_HOST = _text("WELLBEING_SMTP_HOST", "")
+        self.WELLBEING_SMTP_PORT = _whole_number("WELLBEING_SMTP_PORT", 25, minimum=1)
+        self.WELLBEING_SMTP_USERNAME = _text("WELLBEING_SMTP_USERNAME", "")
+        self.WELLBEING_SMTP_PASSWORD = _text("WELLBEING_SMTP_PASSWORD", "")
+        self.WELLBEING_SMTP_STARTTLS = _flag("WELLBEING_SMTP_STARTTLS")
+        self.WELLBEING_MAIL_FROM = _text("WELLBEING_MAIL_FROM", "wellbeing@localhost")
+        self.WELLBEING_SERVICE_INBOX = _text("WELLBEING_SERVICE_INBOX", "")
+        self.SELF_REFERRAL_RATE_LIMIT = _text("SELF_REFERRAL_RATE_LIMIT", "5 per hour;20 per day")
+        self.STATUS_CHECK_RATE_LIMIT = _text("STATUS_CHECK_RATE_LIMIT", "10 per minute;50 per day")
+        self.REFERRAL_FIRST_CONTACT_WORKING_DAYS = _whole_number(
+            "REFERRAL_FIRST_CONTACT_WORKING_DAYS", 5, minimum=1, maximum=60
+        )
+        self.REFERRAL_NO_CONTACT_ATTEMPTS = _whole_number(
+            "REFERRAL_NO_CONTACT_ATTEMPTS", 3, minimum=1, maximum=20
+        )
+        # Only `flask seed --demo` reads it: the password of the demo accounts.
+        self.WELLBEING_DEMO_PASSWORD = _text("WELLBEING_DEMO_PASSWORD", "")
 
     SERVICE_NAME = "Wellbeing"
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}

@@ -3,8 +3,9 @@
 import sqlite3
 import uuid
 from datetime import UTC, datetime
+from enum import StrEnum
 
-from sqlalchemy import Connection, DateTime, Engine, MetaData, String, TypeDecorator, event
+from sqlalchemy import Connection, DateTime, Engine, Enum, MetaData, String, TypeDecorator, event
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
@@ -32,6 +33,22 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value
+
+
+def enum_type(enum: type[StrEnum], name: str, length: int = 20) -> Enum:
+    """A ``StrEnum`` column stored as its values in a VARCHAR with a CHECK named ``name``.
+
+    Not a native PostgreSQL enum, so that the schema (and its migrations) are the same on SQLite,
+    and adding a value is a change of one CHECK constraint.
+    """
+    return Enum(
+        enum,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=length,
+        values_callable=lambda members: [member.value for member in members],
+    )
 
 
 class Base(DeclarativeBase):

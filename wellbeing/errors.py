@@ -13,12 +13,14 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.path == "/api"
 
 
-def json_error(status: int, message: str, **extra: object) -> tuple[Response, int]:
+def json_error(status: int, message: str, **extra: object) -> Response:
     """The one JSON error shape of every API: ``{"error": {"status", "message", ...}}``."""
-    return jsonify({"error": {"status": status, "message": message, **extra}}), status
+    response = jsonify({"error": {"status": status, "message": message, **extra}})
+    response.status_code = status
+    return response
 
 
-def handle_http_exception(error: HTTPException) -> Response | tuple[Response | str, int]:
+def handle_http_exception(error: HTTPException) -> Response | tuple[str, int]:
     status = error.code or 500
     if wants_json():
         return json_error(status, error.description or error.name)
@@ -28,7 +30,7 @@ def handle_http_exception(error: HTTPException) -> Response | tuple[Response | s
     return render_template(template, error=error, status=status), status
 
 
-def handle_unexpected(error: Exception) -> tuple[Response | str, int]:
+def handle_unexpected(error: Exception) -> Response | tuple[str, int]:
     """Roll back whatever the request half-did, log it, and say sorry without details."""
     db.session.rollback()
     if isinstance(error, HTTPException):

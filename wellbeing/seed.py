@@ -1,9 +1,9 @@
 """``flask seed``: reference data from seed_data/, plus demo accounts when asked for."""
 
-import os
 from collections.abc import Iterator
 
 import click
+from flask import current_app
 
 from wellbeing.accounts.models import Role
 from wellbeing.accounts.services import create_user, find_user_by_email
@@ -33,7 +33,7 @@ def run_seed(demo: bool = False) -> Iterator[str]:
     """Load everything in seed_data/; safe to run again (nothing is duplicated)."""
     yield from load_directory_seed()
     if demo:
-        password = os.environ.get("WELLBEING_DEMO_PASSWORD")
+        password = current_app.config["WELLBEING_DEMO_PASSWORD"]
         if not password:
             raise click.ClickException("--demo needs WELLBEING_DEMO_PASSWORD in the environment")
         yield from seed_demo_users(password)

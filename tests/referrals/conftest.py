@@ -101,7 +101,7 @@ def smtp_server(app: Flask) -> Iterator[Mailbox]:
     controller.start()
     app.config.update(
         WELLBEING_SMTP_HOST="127.0.0.1",
-        WELLBEING_SMTP_PORT=str(port),
+        WELLBEING_SMTP_PORT=port,
         WELLBEING_MAIL_FROM="wellbeing@example.org",
     )
     yield mailbox

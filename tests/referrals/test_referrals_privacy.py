@@ -28,7 +28,7 @@ def test_a_referrals_journey_logs_no_personal_data(app, client, login_as, needs,
     assert client.post("/refer", data=person).status_code == 303
     assert client.post("/refer", data={**person, "nhs_number": "9434765918"}).status_code == 422
     app.config["WELLBEING_SMTP_HOST"] = "127.0.0.1"
-    app.config["WELLBEING_SMTP_PORT"] = "1"  # nothing listens: the failure is logged, not the data
+    app.config["WELLBEING_SMTP_PORT"] = 1  # nothing listens: the failure is logged, not the data
     app.config["WELLBEING_SERVICE_INBOX"] = "inbox@example.org"
     login_as("link_worker")
     from wellbeing.referrals.models import Referral

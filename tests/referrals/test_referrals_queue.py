@@ -93,10 +93,10 @@ def test_queue_views_are_audited_per_referral(client, login_as, make_referral) -
     assert {r.actor_id for r in rows} == {link_worker.id}
 
 
-def test_demo_seed_adds_referrals_once_and_production_seed_none(runner, monkeypatch) -> None:
+def test_demo_seed_adds_referrals_once_and_production_seed_none(app, runner) -> None:
     assert runner.invoke(args=["seed"]).exit_code == 0
     assert db.session.execute(db.select(Referral)).first() is None
-    monkeypatch.setenv("WELLBEING_DEMO_PASSWORD", "a long demo password")
+    app.config["WELLBEING_DEMO_PASSWORD"] = "a long demo password"  # from the environment
     result = runner.invoke(args=["seed", "--demo"])
     assert "Demo referrals: 5 created" in result.output
     statuses = db.session.execute(db.select(Referral.status)).scalars().all()

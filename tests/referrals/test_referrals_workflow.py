@@ -182,7 +182,7 @@ def test_reasons_are_required_and_recorded(make_referral, path, end) -> None:
     link_worker = make_user(Role.LINK_WORKER)
     referral = make_referral()
     for to in path:
-        if TRANSITIONS[(referral.status_enum, to)].reason_required:
+        if TRANSITIONS[(referral.status, to)].reason_required:
             with pytest.raises(ReasonRequired):
                 transition(referral, to, link_worker, "   ")
         transition(referral, to, link_worker, f"because {to.value}")

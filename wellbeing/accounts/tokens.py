@@ -16,8 +16,7 @@ R = TypeVar("R")
 
 
 def _unauthorised(message: str) -> Response:
-    response, status = json_error(401, message)
-    response.status_code = status
+    response = json_error(401, message)
     response.headers["WWW-Authenticate"] = 'Bearer realm="wellbeing"'
     return response
 
@@ -47,9 +46,7 @@ def token_required(*roles: Role) -> Callable[[Callable[P, R]], Callable[P, R | R
             if g.get("api_user") is None:
                 return _unauthorised("This endpoint needs an API token")
             if roles and g.api_user.role not in roles:
-                response, _ = json_error(403, "Your role may not use this endpoint")
-                response.status_code = 403
-                return response
+                return json_error(403, "Your role may not use this endpoint")
             return view(*args, **kwargs)
 
         return wrapped

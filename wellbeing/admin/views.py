@@ -6,6 +6,7 @@ from wellbeing.accounts.access import role_required
 from wellbeing.accounts.models import Role
 from wellbeing.audit import AuditEvent
 from wellbeing.extensions import db
+from wellbeing.query_args import page_number_or_first
 from wellbeing.referrals.models import Referral
 from wellbeing.referrals.services import normalise_reference
 
@@ -25,7 +26,9 @@ def audit_log() -> str:
         query = query.where(AuditEvent.actor_label == filters["actor"])
     if filters["action"]:
         query = query.where(AuditEvent.action == filters["action"])
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    page = db.paginate(
+        query, page=page_number_or_first(request.args), per_page=PER_PAGE, error_out=False
+    )
     return render_template("admin/audit.html", page=page, filters=filters)
 
 

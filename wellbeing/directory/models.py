@@ -24,7 +24,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from wellbeing.database import UUID_STR, TimestampMixin, UTCDateTime, new_uuid, utcnow
+from wellbeing.database import (
+    UUID_STR,
+    TimestampMixin,
+    UTCDateTime,
+    enum_type,
+    new_uuid,
+    utcnow,
+)
 from wellbeing.extensions import db
 
 
@@ -33,9 +40,6 @@ class ServiceStatus(StrEnum):
     INACTIVE = "inactive"
     DEFUNCT = "defunct"
     TEMPORARILY_CLOSED = "temporarily closed"
-
-
-STATUS_VALUES = ", ".join(f"'{status.value}'" for status in ServiceStatus)
 
 
 class Organization(TimestampMixin, db.Model):
@@ -76,7 +80,6 @@ class OrganizationEditor(db.Model):
 class Service(TimestampMixin, db.Model):
     __tablename__ = "service"
     __table_args__ = (
-        CheckConstraint(f"status IN ({STATUS_VALUES})", name="status"),
         CheckConstraint("minimum_age IS NULL OR minimum_age >= 0", name="minimum_age"),
         CheckConstraint(
             "maximum_age IS NULL OR minimum_age IS NULL OR maximum_age >= minimum_age",
@@ -92,7 +95,9 @@ class Service(TimestampMixin, db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     url: Mapped[str | None] = mapped_column(String(500))
     email: Mapped[str | None] = mapped_column(String(254))
-    status: Mapped[str] = mapped_column(String(20), default=ServiceStatus.ACTIVE.value, index=True)
+    status: Mapped[ServiceStatus] = mapped_column(
+        enum_type(ServiceStatus, "status"), default=ServiceStatus.ACTIVE, index=True
+    )
     fees: Mapped[str | None] = mapped_column(Text)
     accreditations: Mapped[str | None] = mapped_column(Text)
     minimum_age: Mapped[int | None] = mapped_column(Integer)

@@ -3,9 +3,10 @@
 from datetime import datetime
 from decimal import Decimal
 
+from wellbeing.config import LONDON
 from wellbeing.directory.geo import METRES_PER_MILE
 from wellbeing.directory.models import Service
-from wellbeing.directory.schedules import LONDON, format_time, next_opening
+from wellbeing.directory.schedules import format_time, next_opening
 
 
 def is_free(service: Service) -> bool:

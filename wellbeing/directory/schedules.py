@@ -7,11 +7,10 @@ past midnight. Schedules without opening times say nothing about hours and never
 import re
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
+from wellbeing.config import LONDON
 from wellbeing.directory.models import Location, Schedule, Service
 
-LONDON = ZoneInfo("Europe/London")
 DAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MORNING = (time(0, 0), time(12, 0))

@@ -15,9 +15,11 @@ from wellbeing.directory.geo import PostcodeError
 from wellbeing.directory.models import Location, Service, ServiceAtLocation
 from wellbeing.directory.search.finder import ServiceFilters, find_services
 from wellbeing.extensions import db
+from wellbeing.query_args import page_number_or_first
 from wellbeing.security import local_path
 
 bp = Blueprint("directory", __name__, url_prefix="/directory", template_folder="templates")
+MAX_PAGE = 9_999  # deeper pages are never linked: the search says to narrow it down
 PER_PAGE = 10
 DEFAULT_RADIUS_MILES = "10"
 
@@ -78,11 +80,6 @@ def page_url(page: int) -> str:
     return url_for("directory.search") + "?" + urlencode(args, doseq=True)
 
 
-def _page_number() -> int:
-    page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
-
-
 @bp.get("")
 def search() -> tuple[str, int] | str:
     form = SearchForm(request.args)
@@ -101,7 +98,7 @@ def search() -> tuple[str, int] | str:
                 postcode=form.postcode.data or None,
                 radius_m=form.radius_m,
                 filters=filters_from(form),
-                page=_page_number(),
+                page=page_number_or_first(request.args, maximum=MAX_PAGE),
                 per_page=PER_PAGE,
                 sort=form.sort.data or "relevance",
                 now=now,

@@ -11,9 +11,10 @@ from wellbeing.accounts.models import Role, User
 from wellbeing.accounts.tokens import authenticate_bearer, token_required
 from wellbeing.errors import json_error
 from wellbeing.extensions import csrf, db
+from wellbeing.query_args import ArgError, page_number, whole_number
 from wellbeing.referrals.fhir import referral_bundle
 from wellbeing.referrals.json_shapes import DRAFT_PATHS, event_json, referral_json
-from wellbeing.referrals.models import Referral, ReferralSource, ReferralStatus
+from wellbeing.referrals.models import PERSON_FIELDS, Referral, ReferralSource, ReferralStatus
 from wellbeing.referrals.services import (
     ReferralDraft,
     ReferralInvalid,
@@ -31,14 +32,8 @@ CLIENT_ROLES = (Role.REFERRER, Role.RESIDENT, Role.LINK_WORKER, Role.ADMIN)
 MAX_PER_PAGE = 100
 
 
-def _error(status: int, message: str, **extra: object) -> Response:
-    response, _ = json_error(status, message, **extra)
-    response.status_code = status
-    return response
-
-
 def _invalid(errors: dict[str, str]) -> Response:
-    return _error(422, "The referral has problems: see fields", fields=errors)
+    return json_error(422, "The referral has problems: see fields", fields=errors)
 
 
 def _json_body() -> dict[str, Any] | None:
@@ -90,16 +85,8 @@ def draft_from_json(body: dict[str, Any], user: User) -> tuple[ReferralDraft, di
     risk = body.get("risk") if isinstance(body.get("risk"), dict) else {}
     texts = {
         name: _text(person.get(name), f"person.{name}", errors)
-        for name in (
-            "given_name",
-            "family_name",
-            "nhs_number",
-            "postcode",
-            "email",
-            "phone",
-            "preferred_contact",
-            "language",
-        )
+        for name in PERSON_FIELDS
+        if name not in ("date_of_birth", "interpreter_needed")
     }
     draft = ReferralDraft(
         **{
@@ -152,7 +139,7 @@ def _source(user: User, body: dict[str, Any]) -> ReferralSource | None:
 def create() -> tuple[Response, int] | Response:
     body = _json_body()
     if body is None:
-        return _error(400, "Send a JSON object (Content-Type: application/json)")
+        return json_error(400, "Send a JSON object (Content-Type: application/json)")
     user = g.api_user
     draft, errors = draft_from_json(body, user)
     source = _source(user, body)
@@ -180,24 +167,20 @@ def index() -> Response:
     if status is not None:
         if status not in {s.value for s in ReferralStatus}:
             names = ", ".join(s.value for s in ReferralStatus)
-            return _error(422, f"status must be one of {names}", parameter="status")
+            return json_error(422, f"status must be one of {names}", parameter="status")
         query = query.where(Referral.status == status)
     try:
-        page_number = int(request.args.get("page", 1))
-        per_page = int(request.args.get("per_page", 20))
-    except ValueError:
-        return _error(422, "page and per_page must be whole numbers", parameter="page")
-    if page_number < 1 or not 1 <= per_page <= MAX_PER_PAGE:
-        return _error(
-            422, f"page must be 1 or more; per_page 1 to {MAX_PER_PAGE}", parameter="page"
-        )
-    page = db.paginate(query, page=page_number, per_page=per_page, error_out=False)
+        number = page_number(request.args)
+        per_page = whole_number(request.args, "per_page", 1, MAX_PER_PAGE) or 20
+    except ArgError as error:
+        return json_error(422, error.message, parameter=error.parameter)
+    page = db.paginate(query, page=number, per_page=per_page, error_out=False)
     audit.record_many(g.api_user, "referral.list", "referral", [r.id for r in page.items])
     db.session.commit()
     return jsonify(
         {
             "items": [referral_json(r) for r in page.items],
-            "page": page_number,
+            "page": number,
             "per_page": per_page,
             "total": page.total,
         }
@@ -220,7 +203,7 @@ NOT_FOUND = "No referral with this id that you may see"
 def show(referral_id: str) -> Response:
     referral = _visible(referral_id)
     if referral is None:
-        return _error(404, NOT_FOUND)
+        return json_error(404, NOT_FOUND)
     db.session.commit()
     return jsonify(referral_json(referral))
 
@@ -230,7 +213,7 @@ def show(referral_id: str) -> Response:
 def events(referral_id: str) -> Response:
     referral = _visible(referral_id)
     if referral is None:
-        return _error(404, NOT_FOUND)
+        return json_error(404, NOT_FOUND)
     db.session.commit()
     return jsonify({"items": [event_json(event) for event in referral.events]})
 
@@ -240,7 +223,7 @@ def events(referral_id: str) -> Response:
 def fhir(referral_id: str) -> Response:
     referral = _visible(referral_id)
     if referral is None:
-        return _error(404, NOT_FOUND)
+        return json_error(404, NOT_FOUND)
     db.session.commit()
     response = jsonify(referral_bundle(referral))
     response.mimetype = "application/fhir+json"
@@ -252,22 +235,22 @@ def fhir(referral_id: str) -> Response:
 def change_status(referral_id: str) -> Response:
     referral = get_visible_referral(g.api_user, referral_id)
     if referral is None:
-        return _error(404, NOT_FOUND)
+        return json_error(404, NOT_FOUND)
     body = _json_body()
     if body is None or not isinstance(body.get("to"), str):
-        return _error(
+        return json_error(
             422, "Send a JSON object with 'to', the new status", fields={"to": "required"}
         )
     version, reason = body.get("version"), body.get("reason")
     if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
-        return _error(422, "version must be a whole number", fields={"version": "not a number"})
+        return json_error(422, "version must be a whole number", fields={"version": "not a number"})
     if reason is not None and not isinstance(reason, str):
-        return _error(422, "reason must be a string", fields={"reason": "not a string"})
+        return json_error(422, "reason must be a string", fields={"reason": "not a string"})
     try:
         transition(referral, body["to"], g.api_user, reason, version)
     except WorkflowError as error:
         db.session.rollback()
         extra = {"fields": {"reason": str(error)}} if isinstance(error, ReasonRequired) else {}
-        return _error(error.status, str(error), **extra)
+        return json_error(error.status, str(error), **extra)
     db.session.commit()
     return jsonify(referral_json(referral))

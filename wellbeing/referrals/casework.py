@@ -20,7 +20,7 @@ from wellbeing.referrals.workflow import (
     WorkflowError,
     actor_label,
     check_version,
-    flush_or_stale,
+    stale_checked,
 )
 
 
@@ -52,20 +52,19 @@ def assign(
     check_version(referral, expected_version)
     if assignee is not None and (assignee.role is not Role.LINK_WORKER or not assignee.active):
         raise CaseworkError("Choose an active link worker")
-    if not referral.status_enum.is_open:
+    if not referral.status.is_open:
         raise CaseworkError("A closed referral cannot be reassigned")
     event = ReferralEvent(
-        kind=EventKind.ASSIGNED.value,
+        kind=EventKind.ASSIGNED,
         actor_id=actor.id,
         actor_label=actor_label(actor),
         from_status=referral.status,
         to_status=referral.status,
         note=f"Assigned to {assignee.name}" if assignee else "Unassigned",
     )
-    with db.session.no_autoflush:
+    with stale_checked():
         referral.assigned_to_id = assignee.id if assignee else None
         referral.events.append(event)
-    flush_or_stale()
     audit.record(
         actor,
         "referral.assign",
@@ -96,12 +95,11 @@ def record_contact_attempt(
     attempt = ContactAttempt(
         actor_id=actor.id, method=method, outcome=outcome, note=(note or "").strip() or None, at=at
     )
-    with db.session.no_autoflush:
+    with stale_checked():
         referral.contact_attempts.append(attempt)
         if ContactOutcome(outcome).succeeded and (
             referral.first_contact_at is None or at < referral.first_contact_at
         ):
             referral.first_contact_at = at
-    flush_or_stale()
     audit.record(actor, "referral.contact", "referral", referral.id, {"outcome": outcome})
     return attempt

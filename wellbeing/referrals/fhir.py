@@ -40,7 +40,7 @@ def _subject(referral: Referral) -> dict[str, Any]:
 
 
 def service_request(referral: Referral) -> dict[str, Any]:
-    status = referral.status_enum
+    status = referral.status
     resource: dict[str, Any] = {
         "resourceType": "ServiceRequest",
         "id": referral.id,
@@ -72,14 +72,14 @@ def task(referral: Referral) -> dict[str, Any]:
         "resourceType": "Task",
         "id": task_id(referral),
         "identifier": [{"system": REFERENCE_SYSTEM, "value": referral.reference}],
-        "status": TASK_STATUS[referral.status_enum],
+        "status": TASK_STATUS[referral.status],
         "intent": "order",
         "priority": "urgent" if referral.urgency == "urgent" else "routine",
         "focus": {"reference": f"ServiceRequest/{referral.id}"},
         "for": _subject(referral),
         "authoredOn": referral.created_at.isoformat(),
         "lastModified": referral.updated_at.isoformat(),
-        "businessStatus": {"text": referral.status_enum.label},
+        "businessStatus": {"text": referral.status.label},
     }
     reasons = [e.reason for e in referral.events if e.kind == "status" and e.reason]
     if reasons:

@@ -21,7 +21,7 @@ from wtforms import (
 from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation
 
-from wellbeing.referrals.models import ContactMethod, ContactOutcome, ReferralSource
+from wellbeing.referrals.models import TEXT_LIMITS, ContactMethod, ContactOutcome, ReferralSource
 from wellbeing.referrals.services import ReferralDraft, validate_draft
 
 
@@ -85,7 +85,12 @@ CONTACT_CHOICES = [
     (ContactMethod.TEXT.value, "Text message"),
     (ContactMethod.EMAIL.value, "Email"),
 ]
-TEXT_LIMIT = [Length(max=5000, message="Must be 5,000 characters or fewer")]
+
+
+def limit(name: str) -> list[Length]:
+    """The length check for a free-text field, from the one table of limits."""
+    most = TEXT_LIMITS[name]
+    return [Length(max=most, message=f"Must be {most:,} characters or fewer")]
 
 
 def _optional(**kwargs: Any) -> dict[str, Any]:
@@ -118,7 +123,7 @@ class PersonFields(FlaskForm):
     )
     language = StringField("Language, if not English", **_optional())
     need_ids = MultiCheckboxField("What would you like help with?", validate_choice=False)
-    what_matters = TextAreaField("What matters to you?", validators=TEXT_LIMIT)
+    what_matters = TextAreaField("What matters to you?", validators=limit("what_matters"))
     consent = BooleanField("I agree")
 
     def draft(self, **overrides: Any) -> ReferralDraft:
@@ -166,7 +171,7 @@ class SelfReferralForm(PersonFields):
         "Tell us a little about what matters to you",
         description="For example, what you enjoy, what you find hard, and what you would like "
         "to change. A few words is fine.",
-        validators=TEXT_LIMIT,
+        validators=limit("what_matters"),
     )
     consent = BooleanField(
         "I agree that the Community Wellbeing Service can store these details and contact me"
@@ -189,7 +194,7 @@ class ProfessionalReferralForm(PersonFields):
         "What matters to them, and why are you referring?",
         description="In their words where you can. Do not include clinical history that is "
         "not needed for social prescribing.",
-        validators=TEXT_LIMIT,
+        validators=limit("what_matters"),
     )
     urgency = RadioField(
         "Urgency",
@@ -199,7 +204,7 @@ class ProfessionalReferralForm(PersonFields):
         validate_choice=False,
     )
     risk_flag = BooleanField("There is a risk or safeguarding concern")
-    risk_note = TextAreaField("Describe the risk or concern", validators=TEXT_LIMIT)
+    risk_note = TextAreaField("Describe the risk or concern", validators=limit("risk_note"))
     consent = BooleanField(
         "The person agrees to this referral and to their details being shared with the "
         "Community Wellbeing Service"
@@ -240,7 +245,7 @@ class ActionForm(FlaskForm):
 
 class TransitionForm(ActionForm):
     version = IntegerField(validators=[InputRequired()])
-    reason = TextAreaField("Reason", validators=[Optional(), Length(max=2000)])
+    reason = TextAreaField("Reason", validators=[Optional(), *limit("reason")])
 
 
 class AssignForm(ActionForm):
@@ -264,4 +269,4 @@ class ContactAttemptForm(ActionForm):
         ],
         validators=[InputRequired("Choose what happened")],
     )
-    note = TextAreaField("Note (optional)", validators=[Optional(), Length(max=2000)])
+    note = TextAreaField("Note (optional)", validators=[Optional(), *limit("note")])

@@ -2,25 +2,11 @@
 
 from typing import Any
 
-from wellbeing.referrals.models import Referral, ReferralEvent
+from wellbeing.referrals.models import PERSON_FIELDS, Referral, ReferralEvent
 
 # Where each draft field sits in the request body, so errors name what the client sent.
 DRAFT_PATHS = {
-    **{
-        name: f"person.{name}"
-        for name in (
-            "given_name",
-            "family_name",
-            "date_of_birth",
-            "nhs_number",
-            "postcode",
-            "email",
-            "phone",
-            "preferred_contact",
-            "language",
-            "interpreter_needed",
-        )
-    },
+    **{name: f"person.{name}" for name in PERSON_FIELDS},
     "need_ids": "reasons",
     "what_matters": "details",
     "risk_flag": "risk.flag",

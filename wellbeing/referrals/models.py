@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wellbeing.accounts.models import User
-from wellbeing.database import UUID_STR, UTCDateTime, new_uuid, utcnow
+from wellbeing.database import UUID_STR, UTCDateTime, enum_type, new_uuid, utcnow
 from wellbeing.directory.models import Service, TaxonomyTerm
 from wellbeing.extensions import db
 
@@ -105,10 +105,6 @@ class ContactOutcome(StrEnum):
         return self is ContactOutcome.REACHED
 
 
-def _in(column: str, values: type[StrEnum]) -> str:
-    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
-
-
 referral_need = Table(
     "referral_need",
     db.metadata,
@@ -126,16 +122,36 @@ referral_suggested_service = Table(
 )
 
 
+# The person's details, named the same in the forms, ``ReferralDraft`` and the JSON API.
+PERSON_FIELDS = (
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "nhs_number",
+    "postcode",
+    "email",
+    "phone",
+    "preferred_contact",
+    "language",
+    "interpreter_needed",
+)
+# The most characters each free-text field keeps; the forms and the API check the same limits.
+TEXT_LIMITS = {
+    "given_name": 100,
+    "family_name": 100,
+    "language": 100,
+    "referrer_name": 200,
+    "referrer_organisation": 200,
+    "what_matters": 5000,
+    "risk_note": 2000,
+    "reason": 2000,
+    "note": 2000,
+}
+
+
 class Referral(db.Model):
     __tablename__ = "referral"
     __table_args__ = (
-        CheckConstraint(_in("status", ReferralStatus), name="status"),
-        CheckConstraint(_in("source", ReferralSource), name="source"),
-        CheckConstraint(_in("urgency", Urgency), name="urgency"),
-        CheckConstraint(
-            f"preferred_contact IS NULL OR {_in('preferred_contact', ContactMethod)}",
-            name="preferred_contact",
-        ),
         # Nobody is referred without their consent to share: the row cannot exist otherwise.
         CheckConstraint("consent_given = true", name="consent_given"),
         CheckConstraint("reference LIKE 'WB-%'", name="reference_format"),
@@ -144,12 +160,14 @@ class Referral(db.Model):
 
     id: Mapped[str] = mapped_column(UUID_STR, primary_key=True, default=new_uuid)
     reference: Mapped[str] = mapped_column(String(9), unique=True)
-    status: Mapped[str] = mapped_column(
-        String(20), default=ReferralStatus.SUBMITTED.value, index=True
+    status: Mapped[ReferralStatus] = mapped_column(
+        enum_type(ReferralStatus, "status"), default=ReferralStatus.SUBMITTED, index=True
     )
     version: Mapped[int] = mapped_column(Integer, nullable=False)
-    source: Mapped[str] = mapped_column(String(20))
-    urgency: Mapped[str] = mapped_column(String(10), default=Urgency.ROUTINE.value)
+    source: Mapped[ReferralSource] = mapped_column(enum_type(ReferralSource, "source"))
+    urgency: Mapped[Urgency] = mapped_column(
+        enum_type(Urgency, "urgency", length=10), default=Urgency.ROUTINE
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -163,7 +181,9 @@ class Referral(db.Model):
     postcode: Mapped[str] = mapped_column(String(8))
     phone: Mapped[str | None] = mapped_column(String(20))
     email: Mapped[str | None] = mapped_column(String(254))
-    preferred_contact: Mapped[str | None] = mapped_column(String(20))
+    preferred_contact: Mapped[ContactMethod | None] = mapped_column(
+        enum_type(ContactMethod, "preferred_contact")
+    )
     language: Mapped[str | None] = mapped_column(String(100))
     interpreter_needed: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -212,14 +232,6 @@ class Referral(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
     @property
-    def status_enum(self) -> ReferralStatus:
-        return ReferralStatus(self.status)
-
-    @property
-    def source_enum(self) -> ReferralSource:
-        return ReferralSource(self.source)
-
-    @property
     def person_name(self) -> str:
         return f"{self.given_name} {self.family_name}"
 
@@ -241,22 +253,21 @@ class ReferralEvent(db.Model):
     """One entry of a referral's timeline: created, a status change or an assignment."""
 
     __tablename__ = "referral_event"
-    __table_args__ = (
-        CheckConstraint(_in("kind", EventKind), name="kind"),
-        CheckConstraint(_in("to_status", ReferralStatus), name="to_status"),
-    )
+    __table_args__ = ()
 
     id: Mapped[int] = mapped_column(primary_key=True)
     referral_id: Mapped[str] = mapped_column(
         ForeignKey("referral.id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[EventKind] = mapped_column(enum_type(EventKind, "kind"))
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # What to call the actor when there is no account (a self-referral) or it was deleted.
     actor_label: Mapped[str] = mapped_column(String(200))
-    from_status: Mapped[str | None] = mapped_column(String(20))
-    to_status: Mapped[str] = mapped_column(String(20))
+    from_status: Mapped[ReferralStatus | None] = mapped_column(
+        enum_type(ReferralStatus, "from_status")
+    )
+    to_status: Mapped[ReferralStatus] = mapped_column(enum_type(ReferralStatus, "to_status"))
     reason: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
 
@@ -270,15 +281,12 @@ class ReferralEvent(db.Model):
             return "Referral sent"
         if self.kind == EventKind.ASSIGNED:
             return self.note or "Assigned"
-        return ReferralStatus(self.to_status).label
+        return self.to_status.label
 
 
 class ContactAttempt(db.Model):
     __tablename__ = "contact_attempt"
-    __table_args__ = (
-        CheckConstraint(_in("method", ContactMethod), name="method"),
-        CheckConstraint(_in("outcome", ContactOutcome), name="outcome"),
-    )
+    __table_args__ = ()
 
     id: Mapped[int] = mapped_column(primary_key=True)
     referral_id: Mapped[str] = mapped_column(
@@ -286,8 +294,8 @@ class ContactAttempt(db.Model):
     )
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    method: Mapped[str] = mapped_column(String(20))
-    outcome: Mapped[str] = mapped_column(String(20))
+    method: Mapped[ContactMethod] = mapped_column(enum_type(ContactMethod, "method"))
+    outcome: Mapped[ContactOutcome] = mapped_column(enum_type(ContactOutcome, "outcome"))
     note: Mapped[str | None] = mapped_column(Text)
 
     referral: Mapped[Referral] = relationship(back_populates="contact_attempts")
@@ -305,7 +313,6 @@ class Notification(db.Model):
     """An email waiting in the outbox, written in the same transaction as the change it reports."""
 
     __tablename__ = "notification"
-    __table_args__ = (CheckConstraint(_in("status", NotificationStatus), name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     referral_id: Mapped[str | None] = mapped_column(
@@ -315,7 +322,9 @@ class Notification(db.Model):
     audience: Mapped[str] = mapped_column(String(20))  # service, referrer or resident
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(10), default=NotificationStatus.PENDING.value)
+    status: Mapped[NotificationStatus] = mapped_column(
+        enum_type(NotificationStatus, "status", length=10), default=NotificationStatus.PENDING
+    )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

@@ -25,7 +25,6 @@ from wellbeing.referrals.models import (
     ReferralSource,
     ReferralStatus,
 )
-from wellbeing.referrals.settings import flag, setting
 
 MAX_ATTEMPTS = 5
 # A claim older than this belongs to a sender that died mid-batch: the row is tried again.
@@ -55,7 +54,7 @@ def _queue(referral: Referral, recipient: str | None, audience: str, subject: st
 
 
 def _link(path: str) -> str:
-    return setting("WELLBEING_BASE_URL").rstrip("/") + path
+    return current_app.config["WELLBEING_BASE_URL"].rstrip("/") + path
 
 
 def queue_new_referral(referral: Referral) -> None:
@@ -63,7 +62,7 @@ def queue_new_referral(referral: Referral) -> None:
     urgency = "An urgent" if referral.urgency == "urgent" else "A new"
     _queue(
         referral,
-        setting("WELLBEING_SERVICE_INBOX"),
+        current_app.config["WELLBEING_SERVICE_INBOX"],
         "service",
         f"New referral {referral.reference}",
         f"{urgency} referral, {referral.reference}, is waiting in the referral queue.\n\n"
@@ -113,9 +112,9 @@ def claim_batch(now: datetime, limit: int) -> str:
         db.select(Notification.id)
         .where(
             or_(
-                (Notification.status == NotificationStatus.PENDING.value)
+                (Notification.status == NotificationStatus.PENDING)
                 & (Notification.next_attempt_at <= now),
-                (Notification.status == NotificationStatus.SENDING.value)
+                (Notification.status == NotificationStatus.SENDING)
                 & (Notification.claimed_at < now - CLAIM_TIMEOUT),
             )
         )
@@ -128,7 +127,7 @@ def claim_batch(now: datetime, limit: int) -> str:
     db.session.execute(
         db.update(Notification)
         .where(Notification.id.in_(due.scalar_subquery()))
-        .values(status=NotificationStatus.SENDING.value, claimed_at=now, claim_token=token)
+        .values(status=NotificationStatus.SENDING, claimed_at=now, claim_token=token)
     )
     return token
 
@@ -142,18 +141,23 @@ class SendReport:
 
 def _smtp() -> smtplib.SMTP:
     smtp = smtplib.SMTP(
-        setting("WELLBEING_SMTP_HOST"), int(setting("WELLBEING_SMTP_PORT")), timeout=30
+        current_app.config["WELLBEING_SMTP_HOST"],
+        current_app.config["WELLBEING_SMTP_PORT"],
+        timeout=30,
     )
-    if flag("WELLBEING_SMTP_STARTTLS"):
+    if current_app.config["WELLBEING_SMTP_STARTTLS"]:
         smtp.starttls()
-    if setting("WELLBEING_SMTP_USERNAME"):
-        smtp.login(setting("WELLBEING_SMTP_USERNAME"), setting("WELLBEING_SMTP_PASSWORD"))
+    if current_app.config["WELLBEING_SMTP_USERNAME"]:
+        smtp.login(
+            current_app.config["WELLBEING_SMTP_USERNAME"],
+            current_app.config["WELLBEING_SMTP_PASSWORD"],
+        )
     return smtp
 
 
 def _message(row: Notification) -> EmailMessage:
     message = EmailMessage()
-    message["From"] = setting("WELLBEING_MAIL_FROM")
+    message["From"] = current_app.config["WELLBEING_MAIL_FROM"]
     message["To"] = row.recipient
     message["Subject"] = row.subject
     message.set_content(row.body)
@@ -167,10 +171,10 @@ def _record_failure(row: Notification, error: Exception, now: datetime, report: 
     current_app.logger.warning("Notification %s not sent (try %s): %s", row.id, row.attempts, error)
     row.claim_token = None
     if row.attempts >= MAX_ATTEMPTS:
-        row.status = NotificationStatus.FAILED.value
+        row.status = NotificationStatus.FAILED
         report.failed += 1
     else:
-        row.status = NotificationStatus.PENDING.value
+        row.status = NotificationStatus.PENDING
         row.next_attempt_at = now + timedelta(minutes=2**row.attempts)
         report.retrying += 1
 
@@ -184,7 +188,7 @@ def _connect() -> tuple[smtplib.SMTP | None, Exception | None]:
 
 def send_pending(limit: int = 100) -> SendReport:
     """Send the due messages; commits after the claim and after each message, so none repeats."""
-    if not setting("WELLBEING_SMTP_HOST"):
+    if not current_app.config["WELLBEING_SMTP_HOST"]:
         raise click.ClickException("Set WELLBEING_SMTP_HOST to send notifications")
     now = utcnow()
     token = claim_batch(now, limit)
@@ -202,7 +206,7 @@ def send_pending(limit: int = 100) -> SendReport:
         except (OSError, smtplib.SMTPException) as error:
             _record_failure(row, error, now, report)
         else:
-            row.status, row.sent_at, row.claim_token = NotificationStatus.SENT.value, utcnow(), None
+            row.status, row.sent_at, row.claim_token = NotificationStatus.SENT, utcnow(), None
             report.sent += 1
         db.session.commit()  # per message: a crash mid-batch must not resend what went out
     if smtp is not None:

@@ -8,11 +8,12 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from wellbeing.accounts.models import Role
+from wellbeing.config import LONDON
 from wellbeing.database import utcnow
 from wellbeing.referrals.casework import assignable_users
 from wellbeing.referrals.forms import AssignForm, ContactAttemptForm, TransitionForm
 from wellbeing.referrals.models import ContactAttempt, Referral, ReferralEvent
-from wellbeing.referrals.queue import LONDON, is_overdue, waiting_days
+from wellbeing.referrals.queue import is_overdue, waiting_days
 from wellbeing.referrals.workflow import STAFF, allowed_transitions, failed_contact_attempts
 
 

@@ -1,6 +1,6 @@
 """Pages for the public: ask for help (self-referral) and check a referral's status."""
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -12,7 +12,6 @@ from wellbeing.referrals.models import ReferralSource
 from wellbeing.referrals.needs import need_groups
 from wellbeing.referrals.queue import first_contact_target
 from wellbeing.referrals.services import create_referral, find_by_reference_and_birth
-from wellbeing.referrals.settings import setting
 
 bp = Blueprint("refer", __name__, template_folder="templates")
 SESSION_KEY = "self_referral_reference"
@@ -30,7 +29,9 @@ def _sent(response: Response) -> bool:
 
 
 @bp.route("/refer", methods=["GET", "POST"])
-@limiter.limit(lambda: setting("SELF_REFERRAL_RATE_LIMIT"), methods=["POST"], deduct_when=_sent)
+@limiter.limit(
+    lambda: current_app.config["SELF_REFERRAL_RATE_LIMIT"], methods=["POST"], deduct_when=_sent
+)
 def start() -> Response | str | tuple[str, int]:
     """The form, then 'check your answers', then send: nothing typed is lost on the way."""
     groups = need_groups()
@@ -63,7 +64,7 @@ def confirmation() -> Response | str:
 
 
 @bp.route("/referrals/status", methods=["GET", "POST"])
-@limiter.limit(lambda: setting("STATUS_CHECK_RATE_LIMIT"), methods=["POST"])
+@limiter.limit(lambda: current_app.config["STATUS_CHECK_RATE_LIMIT"], methods=["POST"])
 def status_check() -> str | tuple[str, int]:
     """The current status only, given the reference and date of birth; the same 'not found'
     whether the reference does not exist or the date of birth is wrong."""

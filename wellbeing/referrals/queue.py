@@ -3,11 +3,12 @@
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import Select, func, or_
 
 from wellbeing.accounts.models import User
+from wellbeing.config import LONDON
 from wellbeing.directory.models import TaxonomyTerm
 from wellbeing.extensions import db
 from wellbeing.referrals.models import (
@@ -16,9 +17,7 @@ from wellbeing.referrals.models import (
     ReferralStatus,
     referral_need,
 )
-from wellbeing.referrals.settings import setting
 
-LONDON = ZoneInfo("Europe/London")
 OPEN = "open"
 
 
@@ -51,13 +50,13 @@ def waiting_days(referral: Referral, now: datetime) -> int:
 
 
 def first_contact_target() -> int:
-    return int(setting("REFERRAL_FIRST_CONTACT_WORKING_DAYS"))
+    return int(current_app.config["REFERRAL_FIRST_CONTACT_WORKING_DAYS"])
 
 
 def is_overdue(referral: Referral, now: datetime) -> bool:
     """Still open with nobody reached yet, past the first-contact target."""
     return (
-        referral.status_enum.is_open
+        referral.status.is_open
         and referral.first_contact_at is None
         and waiting_days(referral, now) > first_contact_target()
     )

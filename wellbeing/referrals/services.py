@@ -15,6 +15,7 @@ from wellbeing.directory.models import Service, ServiceStatus, TaxonomyTerm
 from wellbeing.extensions import db
 from wellbeing.referrals import validation as v
 from wellbeing.referrals.models import (
+    TEXT_LIMITS,
     ContactMethod,
     EventKind,
     Referral,
@@ -30,15 +31,6 @@ from wellbeing.referrals.workflow import actor_label
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
 REFERENCE_LENGTH = 6
 REFERENCE_ATTEMPTS = 5
-LIMITS = {
-    "given_name": 100,
-    "family_name": 100,
-    "what_matters": 5000,
-    "risk_note": 2000,
-    "language": 100,
-    "referrer_name": 200,
-    "referrer_organisation": 200,
-}
 
 
 class ReferralInvalid(ValueError):
@@ -60,7 +52,7 @@ class ReferralDraft:
     what_matters: str = ""
     need_ids: list[str] = field(default_factory=list)
     consent: bool = False
-    urgency: str = Urgency.ROUTINE.value
+    urgency: str = Urgency.ROUTINE
     nhs_number: str | None = None
     phone: str | None = None
     email: str | None = None
@@ -106,7 +98,7 @@ def _check_text(values: dict, errors: dict) -> None:
         values[name] = (values[name] or "").strip()
         if not values[name]:
             errors[name] = message
-    for name, limit in LIMITS.items():
+    for name, limit in TEXT_LIMITS.items():
         if values.get(name) and len(values[name]) > limit:
             errors[name] = f"Must be {limit} characters or fewer"
 
@@ -206,16 +198,16 @@ def create_referral(
         **values,
         consent_given=True,
         consent_recorded_by=actor_label(actor),
-        source=source.value,
-        status=ReferralStatus.SUBMITTED.value,
+        source=source,
+        status=ReferralStatus.SUBMITTED,
         created_by_id=actor.id if actor else None,
     )
     referral.events.append(
         ReferralEvent(
-            kind=EventKind.CREATED.value,
+            kind=EventKind.CREATED,
             actor_id=referral.created_by_id,
             actor_label=actor_label(actor),
-            to_status=ReferralStatus.SUBMITTED.value,
+            to_status=ReferralStatus.SUBMITTED,
         )
     )
     _insert_with_unique_reference(referral, reference)

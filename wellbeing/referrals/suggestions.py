@@ -28,7 +28,7 @@ def service_choices(selected_ids: list[str] | None, results: list[Service]) -> l
     selected = list(
         db.session.execute(
             db.select(Service).where(
-                Service.id.in_(selected_ids or []), Service.status == ServiceStatus.ACTIVE.value
+                Service.id.in_(selected_ids or []), Service.status == ServiceStatus.ACTIVE
             )
         ).scalars()
     )

@@ -9,6 +9,7 @@ from wellbeing.accounts.access import role_required
 from wellbeing.accounts.models import Role
 from wellbeing.database import utcnow
 from wellbeing.extensions import db
+from wellbeing.query_args import page_number_or_first
 from wellbeing.referrals.casework import assign, assignable_users, record_contact_attempt
 from wellbeing.referrals.forms import (
     AssignForm,
@@ -29,10 +30,9 @@ from wellbeing.referrals.queue import (
 )
 from wellbeing.referrals.services import create_referral, get_visible_referral, visible_referrals
 from wellbeing.referrals.suggestions import search_services, service_choices
-from wellbeing.referrals.workflow import WorkflowError, transition
+from wellbeing.referrals.workflow import STAFF, WorkflowError, transition
 
 bp = Blueprint("referrals", __name__, url_prefix="/referrals", template_folder="templates")
-STAFF = (Role.LINK_WORKER, Role.ADMIN)
 REFERRERS = (Role.REFERRER, Role.LINK_WORKER, Role.ADMIN)
 PER_PAGE = 50
 
@@ -47,7 +47,9 @@ def mine() -> Response | str:
     status = request.args.get("status", "")
     if status in {s.value for s in ReferralStatus}:
         query = query.where(Referral.status == status)
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    page = db.paginate(
+        query, page=page_number_or_first(request.args), per_page=PER_PAGE, error_out=False
+    )
     audit.record_many(current_user, "referral.list", "referral", [r.id for r in page.items])
     db.session.commit()
     return render_template("referrals/mine.html", page=page, status=status)
@@ -93,7 +95,12 @@ def queue() -> str:
             for key, default in vars(QueueFilters()).items()
         }
     )
-    page = db.paginate(queue_query(filters, current_user), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(
+        queue_query(filters, current_user),
+        page=page_number_or_first(request.args),
+        per_page=PER_PAGE,
+        error_out=False,
+    )
     audit.record_many(current_user, "referral.list", "referral", [r.id for r in page.items])
     db.session.commit()
     return render_template(
@@ -161,7 +168,7 @@ def change_status(referral_id: str) -> Response | tuple[str, int]:
     except WorkflowError as error:
         return _refused(referral_id, error, open_transition=to, reason=form.reason.data)
     return _after_change(
-        referral, f"Referral {referral.reference} is now {referral.status_enum.label.lower()}"
+        referral, f"Referral {referral.reference} is now {referral.status.label.lower()}"
     )
 
 

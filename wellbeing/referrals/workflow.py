@@ -5,6 +5,8 @@
 on the referral's version column so that of two people acting at once exactly one wins.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask import current_app
@@ -27,7 +29,6 @@ from wellbeing.referrals.notifications import queue_status_change
 STAFF = frozenset({Role.LINK_WORKER, Role.ADMIN})
 # Referrers and residents may withdraw what they asked for; staff may cancel on their behalf.
 CANCELLERS = frozenset({Role.REFERRER, Role.RESIDENT, Role.LINK_WORKER, Role.ADMIN})
-DEFAULT_NO_CONTACT_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ def parse_status(value: object) -> S:
 
 def allowed_transitions(referral: Referral, actor: User) -> list[tuple[S, Rule]]:
     """The changes this actor may make to this referral now, in the lifecycle's order."""
-    current = referral.status_enum
+    current = referral.status
     return [
         (to, rule)
         for (source, to), rule in TRANSITIONS.items()
@@ -109,7 +110,7 @@ def failed_contact_attempts(referral: Referral) -> int:
 
 
 def _check_no_contact(referral: Referral) -> None:
-    needed = current_app.config.get("REFERRAL_NO_CONTACT_ATTEMPTS", DEFAULT_NO_CONTACT_ATTEMPTS)
+    needed = current_app.config["REFERRAL_NO_CONTACT_ATTEMPTS"]
     if failed_contact_attempts(referral) < needed:
         raise IllegalTransition(
             f"Record at least {needed} failed contact attempts before closing for no contact"
@@ -121,12 +122,17 @@ def check_version(referral: Referral, expected_version: int | None) -> None:
         raise StaleReferral()
 
 
-def flush_or_stale() -> None:
-    """Flush now so a concurrent change shows up here, as StaleReferral, not at commit."""
+@contextmanager
+def stale_checked() -> Iterator[None]:
+    """Make a referral's changes in a savepoint flushed at its end, so that a concurrent change
+    shows up here, as StaleReferral, not at commit.
+
+    Only the savepoint is rolled back then: the caller's transaction stays theirs to use.
+    """
     try:
-        db.session.flush()
+        with db.session.begin_nested(), db.session.no_autoflush:
+            yield
     except StaleDataError as error:
-        db.session.rollback()
         raise StaleReferral() from error
 
 
@@ -140,7 +146,7 @@ def transition(
     """Move the referral to ``to`` for ``actor``; raises a WorkflowError when it may not."""
     target = parse_status(to)
     check_version(referral, expected_version)
-    current = referral.status_enum
+    current = referral.status
     rule = TRANSITIONS.get((current, target))
     if rule is None:
         raise IllegalTransition(
@@ -154,19 +160,18 @@ def transition(
     if target is S.CLOSED_NO_CONTACT:
         _check_no_contact(referral)
     event = ReferralEvent(
-        kind=EventKind.STATUS.value,
+        kind=EventKind.STATUS,
         actor_id=actor.id,
         actor_label=actor_label(actor),
-        from_status=current.value,
-        to_status=target.value,
+        from_status=current,
+        to_status=target,
         reason=reason,
     )
-    with db.session.no_autoflush:  # the one flush below is where a concurrent change shows up
-        referral.status = target.value
+    with stale_checked():
+        referral.status = target
         if not target.is_open:
             referral.closed_at = utcnow()
         referral.events.append(event)
-    flush_or_stale()
     queue_status_change(referral, event)
     audit.record(
         actor,

@@ -55,7 +55,7 @@ bp.after_request(allow_cross_origin)
 
 
 @bp.errorhandler(ParamError)
-def bad_parameter(error: ParamError) -> tuple[Response, int]:
+def bad_parameter(error: ParamError) -> Response:
     return json_error(400, error.message, parameter=error.parameter)
 
 

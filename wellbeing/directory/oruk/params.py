@@ -6,23 +6,15 @@ from datetime import UTC, datetime, timedelta
 
 from wellbeing.directory.models import ServiceStatus
 from wellbeing.directory.search.finder import ServiceFilters
+from wellbeing.query_args import ArgError as ParamError
+from wellbeing.query_args import page_number, whole_number
 
 MAX_PER_PAGE = 200
 DEFAULT_PER_PAGE = 50
 # Far beyond any real directory, yet small enough that OFFSET never overflows a database integer.
-MAX_PAGE = 1_000_000
 MAX_PROXIMITY_M = 1_000_000
 TRUE_WORDS = {"true", "1", "yes", "on"}
 FALSE_WORDS = {"false", "0", "no", "off"}
-
-
-class ParamError(ValueError):
-    """A query parameter with a value we cannot use; the message names it."""
-
-    def __init__(self, parameter: str, message: str) -> None:
-        super().__init__(message)
-        self.parameter = parameter
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -30,16 +22,6 @@ class Paging:
     page: int
     per_page: int
     ndjson: bool
-
-
-def integer(args: Mapping[str, str], name: str, low: int, high: int) -> int | None:
-    """An optional whole number between ``low`` and ``high``."""
-    raw = args.get(name, "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit() or not low <= int(raw) <= high:
-        raise ParamError(name, f"{name} must be a whole number from {low} to {high}")
-    return int(raw)
 
 
 def boolean(args: Mapping[str, str], name: str) -> bool:
@@ -91,8 +73,8 @@ def statuses(args: Mapping[str, str]) -> tuple[str, ...]:
 
 def paging(args: Mapping[str, str]) -> Paging:
     """``page``, ``per_page`` (at most 200) and ``format`` (``json`` or ``ndjson``)."""
-    page = integer(args, "page", 1, MAX_PAGE) or 1
-    per_page = integer(args, "per_page", 1, MAX_PER_PAGE) or DEFAULT_PER_PAGE
+    page = page_number(args)
+    per_page = whole_number(args, "per_page", 1, MAX_PER_PAGE) or DEFAULT_PER_PAGE
     output = (args.get("format") or "json").strip().lower()
     if output not in {"json", "ndjson"}:
         raise ParamError("format", "format must be json or ndjson")
@@ -102,7 +84,7 @@ def paging(args: Mapping[str, str]) -> Paging:
 def proximity(args: Mapping[str, str]) -> tuple[str | None, int | None]:
     """``postcode`` and ``proximity`` (metres), which only makes sense with a postcode."""
     postcode = text(args, "postcode")
-    metres = integer(args, "proximity", 1, MAX_PROXIMITY_M)
+    metres = whole_number(args, "proximity", 1, MAX_PROXIMITY_M)
     if metres is not None and postcode is None:
         raise ParamError("proximity", "proximity needs a postcode to measure from")
     return postcode, metres
@@ -115,7 +97,7 @@ def _on_or_after(moment: datetime | None) -> datetime | None:
 
 def service_filters(args: Mapping[str, str]) -> ServiceFilters:
     """The ORUK filters, and our extensions, as the directory search understands them."""
-    age = integer(args, "age", 0, 130)
+    age = whole_number(args, "age", 0, 130)
     return ServiceFilters(
         taxonomy_term_ids=id_list(args, "taxonomy_term_id") or None,
         taxonomy_id=text(args, "taxonomy_id"),

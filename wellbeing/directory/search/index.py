@@ -25,7 +25,6 @@ from whoosh.searching import Searcher
 
 from wellbeing.directory.models import SearchIndexQueue, Service
 from wellbeing.directory.search.documents import documents_for
-from wellbeing.directory.search.synonyms import DEFAULT_SYNONYMS_FILE
 from wellbeing.extensions import db
 
 logger = logging.getLogger(__name__)
@@ -233,7 +232,6 @@ def _forget_queued(session: Session, *_args: object) -> None:
 
 def init_app(app: Flask) -> None:
     """Update the index after every commit that queued services for it."""
-    app.config.setdefault("WELLBEING_SYNONYMS_FILE", str(DEFAULT_SYNONYMS_FILE))
     for name, listener in (
         ("before_flush", _note_queued),
         ("after_commit", _apply_after_commit),

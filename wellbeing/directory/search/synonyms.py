@@ -10,9 +10,6 @@ from pathlib import Path
 
 from flask import current_app
 
-from wellbeing.config import REPO_ROOT
-
-DEFAULT_SYNONYMS_FILE = REPO_ROOT / "seed_data" / "synonyms.txt"
 WORD_RE = re.compile(r"[\w']+")
 
 logger = logging.getLogger(__name__)
@@ -58,5 +55,4 @@ def load_synonyms(path: Path) -> Synonyms:
 
 def current_synonyms() -> Synonyms:
     """The synonyms for this app (config ``WELLBEING_SYNONYMS_FILE``, default seed_data/)."""
-    path = current_app.config.get("WELLBEING_SYNONYMS_FILE") or DEFAULT_SYNONYMS_FILE
-    return load_synonyms(Path(path))
+    return load_synonyms(Path(current_app.config["WELLBEING_SYNONYMS_FILE"]))
