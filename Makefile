@@ -45,9 +45,11 @@ database: setup ## Migrate the database, load seed data and demo accounts, build
 chromium: ## Debian's Chromium for the browser tests (installed with apt when missing)
 	@scripts/ensure-chromium
 
-lint: setup
+lint: setup ## ruff, mypy and the import contracts (setup.cfg [importlinter])
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 test-sqlite: setup
 	@echo "== Test suite on SQLite =="

@@ -27,7 +27,8 @@ NAVIGATION = [
 
 def create_app(config: Mapping[str, Any] | object | None = None) -> Flask:
     """Build the Flask application; ``config`` overrides the environment's settings."""
-    app = Flask(__name__, instance_relative_config=False)
+    # Static files are served by wellbeing.assets, under content-hashed names.
+    app = Flask(__name__, instance_relative_config=False, static_folder=None)
     app.config.from_object(Config())
     if isinstance(config, Mapping):
         app.config.update(config)
@@ -102,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     from wellbeing.referrals import public_views as referrals_public
     from wellbeing.referrals import views as referrals_views
 
+    assets.init_app(app)
     for module in (
         main,
         assets,

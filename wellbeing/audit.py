@@ -13,7 +13,7 @@ from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wellbeing.database import UTCDateTime, utcnow
-from wellbeing.extensions import db
+from wellbeing.extensions import Model, db
 
 ANONYMOUS = "anonymous"
 
@@ -25,7 +25,7 @@ class Actor(Protocol):
     def is_authenticated(self) -> bool: ...
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     __tablename__ = "audit_event"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -2,6 +2,7 @@
 
 from wellbeing.accounts.models import ApiToken, User
 from wellbeing.audit import AuditEvent
+from wellbeing.directory.geo import Postcode
 from wellbeing.directory.models import (
     Accessibility,
     Address,
@@ -15,15 +16,14 @@ from wellbeing.directory.models import (
     Organization,
     OrganizationEditor,
     Phone,
-    Postcode,
     Schedule,
-    SearchIndexQueue,
     Service,
     ServiceArea,
     ServiceAtLocation,
     Taxonomy,
     TaxonomyTerm,
 )
+from wellbeing.directory.search.queue import SearchIndexQueue
 from wellbeing.referrals.models import (
     ContactAttempt,
     Notification,

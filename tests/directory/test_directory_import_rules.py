@@ -13,8 +13,9 @@ from tests.support.directory_factories import oruk_service
 from wellbeing.config import REPO_ROOT
 from wellbeing.database import new_uuid
 from wellbeing.directory.geo import import_postcodes
-from wellbeing.directory.models import Location, Organization, SearchIndexQueue, Service
+from wellbeing.directory.models import Location, Organization, Service
 from wellbeing.directory.oruk.importer import import_path
+from wellbeing.directory.search.queue import SearchIndexQueue
 from wellbeing.extensions import db
 
 

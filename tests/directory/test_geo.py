@@ -7,13 +7,13 @@ from flask.testing import FlaskCliRunner
 
 from wellbeing.config import REPO_ROOT
 from wellbeing.directory.geo import (
+    Postcode,
     PostcodeError,
     distance_m,
     import_postcodes,
     lookup_postcode,
     normalise_postcode,
 )
-from wellbeing.directory.models import Postcode
 from wellbeing.extensions import db
 
 SEED_POSTCODES = REPO_ROOT / "seed_data" / "postcodes.csv"

@@ -9,10 +9,10 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select, update
 
-from wellbeing.directory.models import Organization, SearchIndexQueue, Service
+from wellbeing.directory.models import Organization, Service
 from wellbeing.directory.search.finder import find_services
 from wellbeing.directory.search.index import apply_pending, open_index
-from wellbeing.directory.search.queue import queue_services
+from wellbeing.directory.search.queue import SearchIndexQueue, queue_services
 from wellbeing.directory.search.synonyms import parse_synonyms
 from wellbeing.extensions import db
 

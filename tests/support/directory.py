@@ -63,7 +63,8 @@ def _directory_tables() -> list[Table]:
     names = {
         mapper.local_table.name
         for mapper in db.Model.registry.mappers
-        if mapper.class_.__module__ == "wellbeing.directory.models"
+        # The directory's tables (postcodes are in geo), not the search index's queue.
+        if mapper.class_.__module__ in ("wellbeing.directory.models", "wellbeing.directory.geo")
     }
     return [table for table in db.metadata.sorted_tables if table.name in names]
 

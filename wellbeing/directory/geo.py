@@ -6,16 +6,17 @@ are great-circle metres from geopy, which is within 0.5% of the geodesic over UK
 
 import csv
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from geopy.distance import great_circle
+from sqlalchemy import Boolean, CheckConstraint, Float, String
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Mapped, mapped_column
 
-from wellbeing.directory.models import Postcode
-from wellbeing.extensions import db
+from wellbeing.extensions import Model, db
 
 # The forms of outward code: A9, A99, AA9, AA99, A9A, AA9A (letters limited as Royal Mail does).
 OUTWARD = (
@@ -29,6 +30,21 @@ SPECIAL = {"GIR0AA": "GIR 0AA"}
 
 
 METRES_PER_MILE = 1609.344
+
+
+class Postcode(Model):
+    """A UK postcode ("GL1 1AA") or outward code ("GL1") with its centre."""
+
+    __tablename__ = "postcode"
+    __table_args__ = (
+        CheckConstraint("latitude BETWEEN -90 AND 90", name="latitude"),
+        CheckConstraint("longitude BETWEEN -180 AND 180", name="longitude"),
+    )
+
+    postcode: Mapped[str] = mapped_column(String(8), primary_key=True)
+    latitude: Mapped[float] = mapped_column(Float)
+    longitude: Mapped[float] = mapped_column(Float)
+    is_outcode: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class PostcodeError(ValueError):
@@ -86,7 +102,7 @@ LATITUDE_COLUMNS = ("latitude", "lat")
 LONGITUDE_COLUMNS = ("longitude", "long", "lng", "lon")
 
 
-def _column(header: list[str], names: Iterable[str]) -> str | None:
+def _column(header: Sequence[str], names: Iterable[str]) -> str | None:
     lowered = {name.strip().lower(): name for name in header}
     return next((lowered[name] for name in names if name in lowered), None)
 

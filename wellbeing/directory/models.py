@@ -24,15 +24,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from wellbeing.database import (
-    UUID_STR,
-    TimestampMixin,
-    UTCDateTime,
-    enum_type,
-    new_uuid,
-    utcnow,
-)
-from wellbeing.extensions import db
+from wellbeing.database import UUID_STR, TimestampMixin, UTCDateTime, enum_type, new_uuid, utcnow
+from wellbeing.extensions import Model
 
 
 class ServiceStatus(StrEnum):
@@ -42,7 +35,7 @@ class ServiceStatus(StrEnum):
     TEMPORARILY_CLOSED = "temporarily closed"
 
 
-class Organization(TimestampMixin, db.Model):
+class Organization(TimestampMixin, Model):
     __tablename__ = "organization"
 
     id: Mapped[str] = mapped_column(UUID_STR, primary_key=True, default=new_uuid)
@@ -62,7 +55,7 @@ class Organization(TimestampMixin, db.Model):
     )
 
 
-class OrganizationEditor(db.Model):
+class OrganizationEditor(Model):
     """A provider account allowed to edit this organisation's listings (changes are moderated)."""
 
     __tablename__ = "organization_editor"
@@ -77,7 +70,7 @@ class OrganizationEditor(db.Model):
     organization: Mapped[Organization] = relationship(back_populates="editors")
 
 
-class Service(TimestampMixin, db.Model):
+class Service(TimestampMixin, Model):
     __tablename__ = "service"
     __table_args__ = (
         CheckConstraint("minimum_age IS NULL OR minimum_age >= 0", name="minimum_age"),
@@ -144,7 +137,7 @@ class Service(TimestampMixin, db.Model):
         return self.status == ServiceStatus.ACTIVE
 
 
-class Location(TimestampMixin, db.Model):
+class Location(TimestampMixin, Model):
     __tablename__ = "location"
     __table_args__ = (
         CheckConstraint("location_type IN ('physical', 'postal', 'virtual')", name="location_type"),
@@ -175,7 +168,7 @@ class Location(TimestampMixin, db.Model):
         return next((a.postal_code for a in self.addresses if a.postal_code), None)
 
 
-class ServiceAtLocation(db.Model):
+class ServiceAtLocation(Model):
     __tablename__ = "service_at_location"
     __table_args__ = (UniqueConstraint("service_id", "location_id", name="service_location"),)
 
@@ -193,7 +186,7 @@ class ServiceAtLocation(db.Model):
     )
 
 
-class Address(db.Model):
+class Address(Model):
     __tablename__ = "address"
 
     id: Mapped[str] = mapped_column(UUID_STR, primary_key=True, default=new_uuid)
@@ -211,7 +204,7 @@ class Address(db.Model):
     address_type: Mapped[str] = mapped_column(String(20), default="physical")
 
 
-class Accessibility(db.Model):
+class Accessibility(Model):
     __tablename__ = "accessibility"
 
     id: Mapped[str] = mapped_column(UUID_STR, primary_key=True, default=new_uuid)
@@ -223,7 +216,7 @@ class Accessibility(db.Model):
     url: Mapped[str | None] = mapped_column(String(500))
 
 
-class Schedule(db.Model):
+class Schedule(Model):
     """When a service runs, as RFC 5545 recurrence fields (``freq``, ``byday``, ...)."""
 
     __tablename__ = "schedule"
@@ -257,7 +250,7 @@ class Schedule(db.Model):
     service: Mapped[Service | None] = relationship(back_populates="schedules")
 
 
-class CostOption(db.Model):
+class CostOption(Model):
     __tablename__ = "cost_option"
 
     id: Mapped[str] = mapped_column(UUID_STR, primary_key=True, default=new_uuid)
@@ -271,7 +264,7 @@ class CostOption(db.Model):
     amount_description: Mapped[str | None] = mapped_column(String(255))
 
 
-class Contact(db.Model):
+class Contact(Model):
     __tablename__ = "contact"
 
     id: Mapped[str] = mapped_column(UUID_STR, primary_key=True, default=new_uuid)
@@ -285,7 +278,7 @@ class Contact(db.Model):
     phones: Mapped[list["Phone"]] = relationship(cascade="all, delete-orphan")
 
 
-class Phone(db.Model):
+class Phone(Model):
     __tablename__ = "phone"
 
     id: Mapped[str] = mapped_column(UUID_STR, primary_key=True, default=new_uuid)
@@ -296,7 +289,7 @@ class Phone(db.Model):
     description: Mapped[str | None] = mapped_column(Text)
 
 
-class Language(db.Model):
+class Language(Model):
     __tablename__ = "language"
 
     id: Mapped[str] = mapped_column(UUID_STR, primary_key=True, default=new_uuid)
@@ -308,7 +301,7 @@ class Language(db.Model):
     note: Mapped[str | None] = mapped_column(Text)
 
 
-class ServiceArea(db.Model):
+class ServiceArea(Model):
     __tablename__ = "service_area"
 
     id: Mapped[str] = mapped_column(UUID_STR, primary_key=True, default=new_uuid)
@@ -322,7 +315,7 @@ class ServiceArea(db.Model):
     uri: Mapped[str | None] = mapped_column(String(500))
 
 
-class Area(db.Model):
+class Area(Model):
     """A place people search by (Gloucester, Glasgow North East, ...); wide areas hold narrow."""
 
     __tablename__ = "area"
@@ -338,7 +331,7 @@ class Area(db.Model):
     parent: Mapped["Area | None"] = relationship(remote_side=[slug])
 
 
-class Neighbourhood(db.Model):
+class Neighbourhood(Model):
     __tablename__ = "neighbourhood"
     __table_args__ = (UniqueConstraint("area_slug", "name", name="area_name"),)
 
@@ -347,7 +340,7 @@ class Neighbourhood(db.Model):
     name: Mapped[str] = mapped_column(String(255))
 
 
-class Taxonomy(db.Model):
+class Taxonomy(Model):
     __tablename__ = "taxonomy"
 
     id: Mapped[str] = mapped_column(UUID_STR, primary_key=True, default=new_uuid)
@@ -359,7 +352,7 @@ class Taxonomy(db.Model):
     terms: Mapped[list["TaxonomyTerm"]] = relationship(back_populates="taxonomy")
 
 
-class TaxonomyTerm(db.Model):
+class TaxonomyTerm(Model):
     """A need or activity ("loneliness", "singing"); two levels, children point at their parent."""
 
     __tablename__ = "taxonomy_term"
@@ -385,7 +378,7 @@ class TaxonomyTerm(db.Model):
     )
 
 
-class Attribute(db.Model):
+class Attribute(Model):
     """Links a service (or other entity) to a taxonomy term, as ORUK's ``attribute`` does."""
 
     __tablename__ = "attribute"
@@ -402,28 +395,3 @@ class Attribute(db.Model):
     value: Mapped[str | None] = mapped_column(String(255))
 
     taxonomy_term: Mapped[TaxonomyTerm] = relationship(lazy="joined")
-
-
-class Postcode(db.Model):
-    """A UK postcode ("GL1 1AA") or outward code ("GL1") with its centre."""
-
-    __tablename__ = "postcode"
-    __table_args__ = (
-        CheckConstraint("latitude BETWEEN -90 AND 90", name="latitude"),
-        CheckConstraint("longitude BETWEEN -180 AND 180", name="longitude"),
-    )
-
-    postcode: Mapped[str] = mapped_column(String(8), primary_key=True)
-    latitude: Mapped[float] = mapped_column(Float)
-    longitude: Mapped[float] = mapped_column(Float)
-    is_outcode: Mapped[bool] = mapped_column(Boolean, default=False)
-
-
-class SearchIndexQueue(db.Model):
-    """Services whose search document must be rewritten; queued in the commit that changes them."""
-
-    __tablename__ = "search_index_queue"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    service_id: Mapped[str] = mapped_column(UUID_STR, index=True)
-    queued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -44,8 +44,8 @@ def filters_from(form: SearchForm) -> ServiceFilters:
     )
 
 
-FILTER_FIELDS = ("need", "open_now", "evenings", "weekends", "day", "free", "wheelchair")
-FILTER_FIELDS += ("self_referral", "age", "area", "sort")
+FILTER_FIELDS: tuple[str, ...] = ("need", "open_now", "evenings", "weekends", "day", "free")
+FILTER_FIELDS += ("wheelchair", "self_referral", "age", "area", "sort")
 _filters_cache: OrderedDict[tuple, Markup] = OrderedDict()
 _filters_lock = threading.Lock()
 

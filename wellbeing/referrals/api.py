@@ -18,6 +18,7 @@ from wellbeing.referrals.models import PERSON_FIELDS, Referral, ReferralSource, 
 from wellbeing.referrals.services import (
     ReferralDraft,
     ReferralInvalid,
+    ReferrerDetails,
     create_referral,
     get_visible_referral,
     visible_referrals,
@@ -82,17 +83,23 @@ def draft_from_json(body: dict[str, Any], user: User) -> tuple[ReferralDraft, di
     if not isinstance(person, dict):
         errors["person"] = "person must be an object with the person's details"
         person = {}
-    risk = body.get("risk") if isinstance(body.get("risk"), dict) else {}
+    risk = body.get("risk")
+    if not isinstance(risk, dict):
+        risk = {}
     texts = {
         name: _text(person.get(name), f"person.{name}", errors)
         for name in PERSON_FIELDS
         if name not in ("date_of_birth", "interpreter_needed")
     }
     draft = ReferralDraft(
-        **{
-            name: value or "" if name in ("given_name", "family_name", "postcode") else value
-            for name, value in texts.items()
-        },
+        given_name=texts["given_name"] or "",
+        family_name=texts["family_name"] or "",
+        nhs_number=texts["nhs_number"],
+        postcode=texts["postcode"] or "",
+        email=texts["email"],
+        phone=texts["phone"],
+        preferred_contact=texts["preferred_contact"],
+        language=texts["language"],
         date_of_birth=_birth_date(person.get("date_of_birth"), errors),
         interpreter_needed=_flag(
             person.get("interpreter_needed"), "person.interpreter_needed", errors
@@ -113,7 +120,7 @@ def draft_from_json(body: dict[str, Any], user: User) -> tuple[ReferralDraft, di
     return draft, errors
 
 
-def referrer_details(user: User) -> dict[str, str | None]:
+def referrer_details(user: User) -> ReferrerDetails:
     """Who referred, from their account: an organisation cannot be claimed by typing it."""
     if user.role is Role.RESIDENT:
         return {}
@@ -145,7 +152,7 @@ def create() -> tuple[Response, int] | Response:
     source = _source(user, body)
     if source is None:
         errors["source"] = "source must be 'gp' or 'professional'"
-    if errors:
+    if errors or source is None:  # a missing source is one of the errors
         return _invalid(errors)
     try:
         referral = create_referral(draft, user, source)

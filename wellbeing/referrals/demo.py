@@ -13,11 +13,15 @@ from wellbeing.extensions import db
 from wellbeing.referrals.casework import assign, record_contact_attempt
 from wellbeing.referrals.models import Referral, ReferralSource
 from wellbeing.referrals.models import ReferralStatus as S
-from wellbeing.referrals.services import ReferralDraft, create_referral
+from wellbeing.referrals.services import ReferralDraft, ReferrerDetails, create_referral
 from wellbeing.referrals.workflow import transition
 
+# A status to move to, with the reason given (if any).
+Step = tuple[S, str | None]
+Person = tuple[str, str, date, str]  # given name, family name, date of birth, postcode
+
 # reference, source, person, needs, story, path through the lifecycle
-DEMO_REFERRALS = [
+DEMO_REFERRALS: list[tuple[str, ReferralSource, Person, list[str], str, list[Step]]] = [
     (
         "WB-DEMA23",
         ReferralSource.GP,
@@ -79,7 +83,7 @@ def seed_demo_referrals() -> Iterator[str]:
             continue
         given, family, born, postcode = person
         actor = resident if source is ReferralSource.SELF else gp
-        referrer = (
+        referrer: ReferrerDetails = (
             {}
             if actor is resident
             else {
@@ -106,7 +110,7 @@ def seed_demo_referrals() -> Iterator[str]:
     yield f"Demo referrals: {created} created, {len(DEMO_REFERRALS) - created} already there"
 
 
-def _follow(referral: Referral, path: list, link_worker) -> None:
+def _follow(referral: Referral, path: list[Step], link_worker) -> None:
     for to, reason in path:
         if to is S.IN_PROGRESS:
             assign(referral, link_worker, link_worker)

@@ -33,6 +33,7 @@ class DateInputField(Field):
     """A date typed into day, month and year boxes, as the NHS.UK date input asks for it."""
 
     PARTS = ("day", "month", "year")
+    id: str  # set by ``Field.__init__``, which is not annotated
 
     def __init__(self, label: str | None = None, validators: Any = None, **kwargs: Any) -> None:
         super().__init__(label, validators, **kwargs)

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from wellbeing.accounts.models import User
 from wellbeing.database import UUID_STR, UTCDateTime, enum_type, new_uuid, utcnow
 from wellbeing.directory.models import Service, TaxonomyTerm
-from wellbeing.extensions import db
+from wellbeing.extensions import Model, db
 
 
 class ReferralStatus(StrEnum):
@@ -149,7 +149,7 @@ TEXT_LIMITS = {
 }
 
 
-class Referral(db.Model):
+class Referral(Model):
     __tablename__ = "referral"
     __table_args__ = (
         # Nobody is referred without their consent to share: the row cannot exist otherwise.
@@ -249,7 +249,7 @@ class EventKind(StrEnum):
     ASSIGNED = "assigned"
 
 
-class ReferralEvent(db.Model):
+class ReferralEvent(Model):
     """One entry of a referral's timeline: created, a status change or an assignment."""
 
     __tablename__ = "referral_event"
@@ -284,7 +284,7 @@ class ReferralEvent(db.Model):
         return self.to_status.label
 
 
-class ContactAttempt(db.Model):
+class ContactAttempt(Model):
     __tablename__ = "contact_attempt"
     __table_args__ = ()
 
@@ -309,7 +309,7 @@ class NotificationStatus(StrEnum):
     FAILED = "failed"
 
 
-class Notification(db.Model):
+class Notification(Model):
     """An email waiting in the outbox, written in the same transaction as the change it reports."""
 
     __tablename__ = "notification"

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypedDict
 
 from flask import render_template
 from flask_login import current_user
@@ -30,6 +31,15 @@ def timeline(referral: Referral, with_contacts: bool) -> list[TimelineEntry]:
     if with_contacts:
         entries += [TimelineEntry(c.at, contact=c) for c in referral.contact_attempts]
     return sorted(entries, key=lambda entry: entry.at, reverse=True)
+
+
+class PageArgs(TypedDict, total=False):
+    """The optional arguments of ``referral_page``, for views that pass them on."""
+
+    problem: str | None
+    open_transition: str | None
+    reason: str | None
+    contact_form: ContactAttemptForm | None
 
 
 def _transition_forms(

@@ -72,7 +72,8 @@ def status_check() -> str | tuple[str, int]:
     referral, checked = None, False
     if form.validate_on_submit():
         checked = True
-        referral = find_by_reference_and_birth(form.reference.data, form.date_of_birth.data)
+        born = form.date_of_birth.data  # always a date here: the field is DataRequired
+        referral = find_by_reference_and_birth(form.reference.data, born) if born else None
         audit.record(
             current_user,
             "referral.status_check" if referral else "referral.status_check_failed",

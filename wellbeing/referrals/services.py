@@ -4,6 +4,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, TypedDict, TypeVar
 
 from flask import current_app
 from sqlalchemy import ColumnElement, Select, and_, false, or_, true
@@ -66,6 +67,14 @@ class ReferralDraft:
     referrer_organisation: str | None = None
     referrer_email: str | None = None
     referrer_phone: str | None = None
+
+
+class ReferrerDetails(TypedDict, total=False):
+    """Who referred, as ``ReferralDraft`` takes it; empty for a resident's own request."""
+
+    referrer_name: str | None
+    referrer_organisation: str | None
+    referrer_email: str | None
 
 
 def new_reference() -> str:
@@ -154,7 +163,8 @@ def _check_choices(values: dict, errors: dict) -> None:
 
 def validate_draft(draft: ReferralDraft) -> tuple[dict, dict[str, str]]:
     """The draft's cleaned values and its problems (field name -> message)."""
-    values, errors = vars(draft).copy(), {}
+    values: dict[str, Any] = vars(draft).copy()
+    errors: dict[str, str] = {}
     _check_text(values, errors)
     _check_person(values, errors)
     _check_contact(values, errors)
@@ -170,7 +180,13 @@ def validate_draft(draft: ReferralDraft) -> tuple[dict, dict[str, str]]:
     return values, errors
 
 
-def _resolve(model: type, ids: list[str], errors: dict[str, str], name: str) -> list:
+# The models a draft refers to by id.
+_Chosen = TypeVar("_Chosen", TaxonomyTerm, Service)
+
+
+def _resolve(
+    model: type[_Chosen], ids: list[str], errors: dict[str, str], name: str
+) -> list[_Chosen]:
     ids = list(dict.fromkeys(str(i) for i in ids or []))
     found = db.session.execute(db.select(model).where(model.id.in_(ids))).scalars().all()
     if len(found) != len(ids):

@@ -1,5 +1,7 @@
 """Pages for referrers, residents and link workers under /referrals."""
 
+from typing import TypedDict, Unpack
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -19,7 +21,7 @@ from wellbeing.referrals.forms import (
 )
 from wellbeing.referrals.models import Referral, ReferralSource, ReferralStatus
 from wellbeing.referrals.needs import need_groups
-from wellbeing.referrals.page import referral_page
+from wellbeing.referrals.page import PageArgs, referral_page
 from wellbeing.referrals.queue import (
     QueueFilters,
     first_contact_target,
@@ -136,7 +138,7 @@ def show(referral_id: str) -> tuple[str, int]:
     return _show(_visible_or_404(referral_id))
 
 
-def _show(referral: Referral, status: int = 200, **page_args: object) -> tuple[str, int]:
+def _show(referral: Referral, status: int = 200, **page_args: Unpack[PageArgs]) -> tuple[str, int]:
     """Every showing of a referral is audited, including after a refused change."""
     audit.record(current_user, "referral.view", "referral", referral.id)
     db.session.commit()
@@ -149,7 +151,16 @@ def _after_change(referral: Referral, message: str) -> Response:
     return redirect(url_for("referrals.show", referral_id=referral.id), 303)
 
 
-def _refused(referral_id: str, error: WorkflowError, **page_args: object) -> tuple[str, int]:
+class _Refused(TypedDict, total=False):
+    """What a refused change shows again besides the problem: the open form and its reason."""
+
+    open_transition: str | None
+    reason: str | None
+
+
+def _refused(
+    referral_id: str, error: WorkflowError, **page_args: Unpack[_Refused]
+) -> tuple[str, int]:
     """Show the page again with the reason the change was refused (fresh data when stale)."""
     db.session.rollback()
     return _show(_visible_or_404(referral_id), error.status, problem=str(error), **page_args)

@@ -51,7 +51,7 @@ def read_node(
         source.warn(f"{where}: not a JSON object: dropped")
         return None
     values, problems = read_values(raw, spec)
-    fatal = [p for p in problems if p.required or p.field == "id"]
+    fatal = [str(p) for p in problems if p.required or p.field == "id"]
     if values.get("id") is None and not fatal and derive is None:
         fatal = ["id is required"]
     if fatal:
@@ -59,7 +59,7 @@ def read_node(
         return None
     for problem in problems:
         source.warn(f"{where}: {problem}: dropped the value")
-    if values.get("id") is None:
+    if values.get("id") is None and derive is not None:  # without ``derive`` it was fatal above
         values["id"] = derived_id(*derive)
     node = Node(values)
     read_children(node, raw, spec, source, where)

@@ -55,7 +55,8 @@ def _conditional(response: Response, last_modified: datetime | None) -> Response
     response.cache_control.public = True
     response.cache_control.max_age = MAX_AGE_S
     response.vary.add("Accept-Encoding")
-    return response.make_conditional(request)
+    response.make_conditional(request)  # updates the response in place (304 when unchanged)
+    return response
 
 
 def directory_last_modified() -> datetime | None:

@@ -5,7 +5,7 @@ from collections.abc import Iterable, Iterator
 from itertools import chain
 from typing import Any
 
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import InstrumentedAttribute, selectinload
 
 from wellbeing.directory.models import (
     Attribute,
@@ -19,7 +19,7 @@ from wellbeing.directory.models import (
 from wellbeing.directory.oruk.records import Batch, Entry, Node
 from wellbeing.directory.oruk.specs import LOCATION, SERVICE_TREE
 from wellbeing.directory.oruk.values import Spec
-from wellbeing.extensions import db
+from wellbeing.extensions import Model, db
 
 OUTCOMES = ("created", "updated", "unchanged")  # strongest first
 CHUNK = 500  # ids per IN (...) query, well under SQLite's parameter limit
@@ -57,7 +57,12 @@ def loader_options(spec: Spec) -> list[Any]:
     ]
 
 
-def walk(node: Node, spec: Spec) -> Iterator[tuple[type, Node]]:
+def id_attribute(model: type[Model]) -> InstrumentedAttribute[Any]:
+    """``model.id``, which every directory model has but their declarative base does not declare."""
+    return model.__mapper__.attrs["id"].class_attribute
+
+
+def walk(node: Node, spec: Spec) -> Iterator[tuple[type[Model], Node]]:
     for name, children in node.children.items():
         for child in children:
             yield spec.children[name].model, child
@@ -68,20 +73,21 @@ class Store:
     """The stored rows an import touches, by model and id, and the child ids already in use."""
 
     def __init__(self) -> None:
-        self.rows: dict[type, dict[str, Any]] = defaultdict(dict)
-        self.taken: dict[type, set[str]] = defaultdict(set)
+        self.rows: dict[type[Model], dict[str, Any]] = defaultdict(dict)
+        self.taken: dict[type[Model], set[str]] = defaultdict(set)
         self.term_by_code: dict[str, str] = {}
 
-    def load(self, model: type, ids: Iterable[str | None], *options: Any) -> None:
+    def load(self, model: type[Model], ids: Iterable[str | None], *options: Any) -> None:
         wanted = {key for key in ids if key} - self.rows[model].keys()
         for chunk in batched(sorted(wanted), CHUNK):
-            query = db.select(model).where(model.id.in_(chunk)).options(*options)
+            query = db.select(model).where(id_attribute(model).in_(chunk)).options(*options)
             for row in db.session.execute(query).scalars():
                 self.put(row)
 
-    def load_taken(self, model: type, ids: Iterable[str]) -> None:
+    def load_taken(self, model: type[Model], ids: Iterable[str]) -> None:
+        column = id_attribute(model)
         for chunk in batched(sorted(set(ids)), CHUNK):
-            query = db.select(model.id).where(model.id.in_(chunk))
+            query = db.select(column).where(column.in_(chunk))
             self.taken[model].update(db.session.execute(query).scalars())
 
     def load_terms_by_code(self, codes: Iterable[str]) -> None:
@@ -95,7 +101,7 @@ class Store:
         if isinstance(row, TaxonomyTerm) and row.code:
             self.term_by_code.setdefault(row.code, row.id)
 
-    def get(self, model: type, key: str | None) -> Any:
+    def get(self, model: type[Model], key: str | None) -> Any:
         return self.rows[model].get(key) if key else None
 
 
@@ -103,9 +109,9 @@ def values(entries: dict[str, Entry], key: str) -> list[Any]:
     return [entry.node.values.get(key) for entry in entries.values()]
 
 
-def children(batch: Batch) -> dict[type, list[Node]]:
+def children(batch: Batch) -> dict[type[Model], list[Node]]:
     """Every child object in the batch (schedules, addresses, ...), by model."""
-    found: dict[type, list[Node]] = defaultdict(list)
+    found: dict[type[Model], list[Node]] = defaultdict(list)
     for spec, entries in ((SERVICE_TREE, batch.services), (LOCATION, batch.locations)):
         for entry in entries.values():
             for model, child in walk(entry.node, spec):

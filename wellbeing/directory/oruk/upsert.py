@@ -32,7 +32,7 @@ from wellbeing.directory.oruk.specs import (
 from wellbeing.directory.oruk.store import CHUNK, Outcomes, Store, batched, prefetch
 from wellbeing.directory.oruk.values import Spec
 from wellbeing.directory.search.queue import queue_services
-from wellbeing.extensions import db
+from wellbeing.extensions import Model, db
 
 
 def parents_first(entries: dict[str, Entry], parent_key: str) -> list[Entry]:
@@ -78,7 +78,7 @@ class Upsert:
         queue_services(self.services_to_reindex())
         return self.outcomes
 
-    def resolve(self, entry: Entry, key: str, model: type) -> None:
+    def resolve(self, entry: Entry, key: str, model: type[Model]) -> None:
         reference = entry.node.values.get(key)
         if reference and self.store.get(model, reference) is None:
             what = entry.node.values.get("name") or entry.node.id
@@ -133,7 +133,7 @@ class Upsert:
             service.last_modified = utcnow()
         self.finish("service", service, created, changed)
 
-    def known(self, entry: Entry, nodes: list[Node], key: str, model: type) -> list[Node]:
+    def known(self, entry: Entry, nodes: list[Node], key: str, model: type[Model]) -> list[Node]:
         """The child nodes whose reference resolves; the others are dropped with a warning."""
         kept = []
         for node in nodes:

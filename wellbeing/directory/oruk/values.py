@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Boolean, Date, Float, Integer, Numeric, String, Time
 
 from wellbeing.database import UTCDateTime
+from wellbeing.extensions import Model
 
 Converter = Callable[[Any], Any]
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
@@ -182,7 +183,7 @@ def converter_for(column: Any) -> Converter:
 class Spec:
     """Which columns of ``model`` an incoming object fills, and how."""
 
-    model: type
+    model: type[Model]
     columns: tuple[str, ...]
     required: frozenset[str] = frozenset()
     convert: Mapping[str, Converter] = field(default_factory=dict)

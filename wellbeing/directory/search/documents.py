@@ -8,9 +8,10 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, time
+from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload, scoped_session, selectinload
 
 from wellbeing.directory.models import (
     Area,
@@ -84,7 +85,7 @@ class AreaMap:
         return sorted({lineage[0] for lineage in lineages if lineage})
 
     @classmethod
-    def load(cls, session: Session) -> "AreaMap":
+    def load(cls, session: Session | scoped_session[Any]) -> "AreaMap":
         return cls(session.execute(select(Area)).scalars())
 
 
@@ -174,7 +175,11 @@ def _words(service: Service, lineage: list[TaxonomyTerm]) -> dict[str, object]:
 def _facts(service: Service, lineage: list[TaxonomyTerm], areas: AreaMap) -> dict[str, object]:
     """What filters narrow on."""
     locations = [sal.location for sal in service.service_at_locations]
-    placed = [loc for loc in locations if loc.latitude is not None and loc.longitude is not None]
+    points = [
+        (loc.id, loc.latitude, loc.longitude)
+        for loc in locations
+        if loc.latitude is not None and loc.longitude is not None
+    ]
     area_names = [area.name for area in service.service_areas]
     return {
         "status": service.status,
@@ -189,10 +194,10 @@ def _facts(service: Service, lineage: list[TaxonomyTerm], areas: AreaMap) -> dic
         "min_age": service.minimum_age if service.minimum_age is not None else NO_MINIMUM_AGE,
         "max_age": service.maximum_age if service.maximum_age is not None else NO_MAXIMUM_AGE,
         "last_modified": _naive_utc(service.last_modified),
-        "lat": sorted(grid(loc.latitude) for loc in placed),
-        "lon": sorted(grid(loc.longitude) for loc in placed),
+        "lat": sorted(grid(lat) for _, lat, _ in points),
+        "lon": sorted(grid(lon) for _, _, lon in points),
         "points": ";".join(
-            f"{loc.id},{loc.latitude},{loc.longitude}" for loc in sorted(placed, key=lambda x: x.id)
+            f"{key},{lat},{lon}" for key, lat, lon in sorted(points, key=lambda p: p[0])
         ).encode(),
         "opening": " ".join(opening_tokens(all_schedules(service))),
     }

@@ -189,6 +189,6 @@ def schedules_by_service(service_ids: Sequence[str]) -> dict[str, list[Schedule]
             .where(or_(Schedule.service_id.in_(chunk), ServiceAtLocation.service_id.in_(chunk)))
         )
         for schedule, at_service_id in db.session.execute(statement):
-            for service_id in {schedule.service_id, at_service_id} & set(chunk):
+            for service_id in set(chunk) & {schedule.service_id, at_service_id}:
                 found.setdefault(service_id, {})[schedule.id] = schedule
     return {service_id: list(by_id.values()) for service_id, by_id in found.items()}

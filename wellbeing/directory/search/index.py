@@ -23,8 +23,9 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex, LockError
 from whoosh.searching import Searcher
 
-from wellbeing.directory.models import SearchIndexQueue, Service
+from wellbeing.directory.models import Service
 from wellbeing.directory.search.documents import documents_for
+from wellbeing.directory.search.queue import SearchIndexQueue
 from wellbeing.extensions import db
 
 logger = logging.getLogger(__name__)
@@ -149,9 +150,8 @@ def _delete_queue_rows(session: Session, row_ids: Sequence[int]) -> None:
 
 def _queued_rows(session: Session, limit: int | None = None) -> list[tuple[int, str]]:
     statement = select(SearchIndexQueue.id, SearchIndexQueue.service_id)
-    return [
-        tuple(row) for row in session.execute(statement.order_by(SearchIndexQueue.id).limit(limit))
-    ]
+    rows = session.execute(statement.order_by(SearchIndexQueue.id).limit(limit))
+    return [(row_id, service_id) for row_id, service_id in rows]
 
 
 def _apply_batch(writer: writing.IndexWriter) -> int:

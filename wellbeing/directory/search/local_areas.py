@@ -27,6 +27,7 @@ def local_area_slugs(origin: Point) -> list[str]:
     measured = [
         (distance_m(origin.latitude, origin.longitude, lat, lon), location_id)
         for location_id, lat, lon in rows
+        if lat is not None and lon is not None  # as BETWEEN already ensures
     ]
     if not measured or min(measured)[0] > LOCAL_M:
         return []

@@ -6,9 +6,22 @@ leaves the rows queued, so the next writer (or ``flask search reindex``) catches
 """
 
 from collections.abc import Iterable
+from datetime import datetime
 
-from wellbeing.directory.models import SearchIndexQueue
-from wellbeing.extensions import db
+from sqlalchemy.orm import Mapped, mapped_column
+
+from wellbeing.database import UUID_STR, UTCDateTime, utcnow
+from wellbeing.extensions import Model, db
+
+
+class SearchIndexQueue(Model):
+    """Services whose search document must be rewritten; queued in the commit that changes them."""
+
+    __tablename__ = "search_index_queue"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[str] = mapped_column(UUID_STR, index=True)
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 def queue_services(service_ids: Iterable[str]) -> None:

@@ -5,9 +5,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from wellbeing.directory.models import SearchIndexQueue, Service
+from wellbeing.directory.models import Service
 from wellbeing.directory.search.documents import documents_for
 from wellbeing.directory.search.index import open_index
+from wellbeing.directory.search.queue import SearchIndexQueue
 from wellbeing.extensions import db
 
 

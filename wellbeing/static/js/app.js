@@ -1,5 +1,5 @@
 // Starts the NHS.UK frontend components (header menu, error summary focus, skip link, ...).
-import { initAll } from "/assets/nhsuk-frontend.min.js";
+import { initAll } from "nhsuk-frontend"; // mapped to its hashed URL by base.html
 
 initAll();
 
