@@ -53,8 +53,12 @@ class SearchResults:
     page: int
     per_page: int
     pages: int
-    suggestion: str | None = None
+    suggestion: str | None = None  # the corrected words the results are for, when corrected
     origin: Point | None = None
+    typed_text: str = ""  # what was typed, as searched (after any cut)
+    corrected_from: str | None = None  # what was typed, when the search ran on ``suggestion``
+    cut: bool = False  # the text was longer than we search: only its start was used
+    semantic: bool = False  # meaning-based retrieval took part
 
 
 @dataclass
