@@ -88,8 +88,11 @@ def register_extensions(app: Flask) -> None:
 
 def register_search(app: Flask) -> None:
     from wellbeing.directory.search import index
+    from wellbeing.directory.search.vectors import search_health
+    from wellbeing.main import add_health_check
 
     index.init_app(app)
+    add_health_check(app, "search", search_health)
 
 
 def register_blueprints(app: Flask) -> None:

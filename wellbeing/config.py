@@ -85,6 +85,20 @@ class Config:
         # Directory and search.
         self.WELLBEING_INDEX_DIR = _text("WELLBEING_INDEX_DIR", str(INSTANCE_DIR / "index"))
         self.WELLBEING_SYNONYMS_FILE = _text("WELLBEING_SYNONYMS_FILE", str(SYNONYMS_FILE))
+        # How listings are found: by their words and their meaning together (hybrid), or by one.
+        self.WELLBEING_SEARCH_MODE = _choice(
+            "WELLBEING_SEARCH_MODE", "hybrid", ("hybrid", "lexical", "semantic")
+        )
+        # When listings are embedded after they change: in a background thread of the process
+        # that indexed them, at once (inline: tests), or never (off: words only).
+        self.WELLBEING_EMBEDDINGS = _choice(
+            "WELLBEING_EMBEDDINGS", "background", ("background", "inline", "off")
+        )
+        # The ONNX model file; empty means the one installed with the app (checked by SHA-256).
+        self.WELLBEING_EMBEDDING_MODEL = _text("WELLBEING_EMBEDDING_MODEL", "")
+        self.WELLBEING_MODEL_THREADS = _whole_number(
+            "WELLBEING_MODEL_THREADS", 1, minimum=1, maximum=64
+        )
         # Where postcodes are turned into places: "local" is the postcode table (no online
         # geocoder is ever called); the setting exists so that another can be added.
         self.WELLBEING_GEOCODER = _choice("WELLBEING_GEOCODER", "local", ("local",))
@@ -128,6 +142,7 @@ class TestConfig(Config):
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(database_url)
         self.WELLBEING_INDEX_DIR = index_dir
         self.RATELIMIT_STORAGE_URI = "memory://"
+        self.WELLBEING_EMBEDDINGS = "inline"  # so that a test sees its listings' vectors
 
     __test__ = False  # not a pytest test class
     TESTING = True

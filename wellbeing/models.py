@@ -24,6 +24,7 @@ from wellbeing.directory.models import (
     TaxonomyTerm,
 )
 from wellbeing.directory.search.queue import SearchIndexQueue
+from wellbeing.directory.search.vectors import ServiceEmbedding
 from wellbeing.referrals.models import (
     ContactAttempt,
     Notification,
@@ -56,6 +57,7 @@ __all__ = [
     "Service",
     "ServiceArea",
     "ServiceAtLocation",
+    "ServiceEmbedding",
     "Taxonomy",
     "TaxonomyTerm",
     "User",

@@ -115,7 +115,10 @@ def test_token_of_disabled_user_is_refused(client: FlaskClient) -> None:
 
 def test_health_check(client: FlaskClient) -> None:
     response = client.get("/healthz")
-    assert response.json == {"status": "ok"}
+    assert response.json == {
+        "status": "ok",
+        "search": {"words": True, "meaning": True, "model": "ready"},
+    }
 
 
 def test_database_url_forms() -> None:

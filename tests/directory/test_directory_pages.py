@@ -6,7 +6,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from flask.testing import FlaskClient
 
+from wellbeing.directory import views
 from wellbeing.directory.models import Service
+from wellbeing.directory.search.finder import SearchResults, find_services
 from wellbeing.extensions import db
 
 pytestmark = pytest.mark.usefixtures("seeded_directory")
@@ -39,6 +41,12 @@ def test_words_search_finds_by_synonym_and_counts(client: FlaskClient) -> None:
     assert f"{len(names)} services found" in body or f"{len(names)} service found" in body
 
 
+def test_a_postcode_alone_means_nearest_first(client: FlaskClient) -> None:
+    body = client.get("/directory?postcode=GL1+2HT").get_data(as_text=True)
+    assert re.search(r'<option value="distance" selected\s*>Nearest first', body)
+    assert result_names(body)[0] == "Support at the Cavern"
+
+
 def test_postcode_search_sorts_by_distance_and_shows_miles(client: FlaskClient) -> None:
     body = client.get("/directory?postcode=gl1+2ht&sort=distance").get_data(as_text=True)
     names = result_names(body)
@@ -47,10 +55,14 @@ def test_postcode_search_sorts_by_distance_and_shows_miles(client: FlaskClient) 
     assert "Less than 0.1 miles away" in body
 
 
-def test_a_postcode_alone_means_nearest_first_within_ten_miles(client: FlaskClient) -> None:
+def test_words_and_a_postcode_mean_best_match_nearby_within_ten_miles(
+    client: FlaskClient,
+) -> None:
     body = client.get("/directory?q=befriending&postcode=GL1+2HT").get_data(as_text=True)
     assert re.search(r'<option value="10" selected\s*>Within 10 miles', body)
-    assert re.search(r'<option value="distance" selected\s*>Nearest first', body)
+    # Best match blends relevance with nearness; "Nearest first" stays a choice.
+    assert re.search(r'<option value="relevance" selected\s*>Best match', body)
+    assert re.search(r'<option value="distance"\s*>Nearest first', body)
     names = result_names(body)
     assert "Tewkesbury Befriending" not in names  # 11 miles away
     assert "Friendly Voices Telephone Befriending" in names  # a phone line for the county
@@ -95,9 +107,121 @@ def test_bad_age_and_distance_sort_without_postcode(client: FlaskClient) -> None
     assert "Not a valid integer value" in body or "Enter an age" in body
 
 
-def test_typo_offers_did_you_mean(client: FlaskClient) -> None:
-    body = client.get("/directory?q=singng").get_data(as_text=True)
-    assert "Did you mean" in body and ">singing</a>" in body
+def spy_on_search(monkeypatch: pytest.MonkeyPatch, **fields: object) -> list[dict]:
+    """Record each call the page makes to find_services; give its results ``fields``."""
+    calls: list[dict] = []
+
+    def spy(**kwargs: object) -> SearchResults:
+        calls.append(kwargs)
+        results = find_services(**kwargs)
+        for name, value in fields.items():
+            setattr(results, name, value(kwargs) if callable(value) else value)
+        return results
+
+    monkeypatch.setattr(views, "find_services", spy)
+    return calls
+
+
+def link_to(body: str, text: str) -> str:
+    match = re.search(rf'<a href="([^"]+)">\s*{re.escape(text)}\s*</a>', body)
+    assert match, f"no link {text!r}"
+    return match.group(1).replace("&amp;", "&")
+
+
+def test_a_corrected_spelling_says_so_and_offers_the_words_as_typed(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The search says when it ran on corrected words; here it is made to say so for "singng".
+    calls = spy_on_search(
+        monkeypatch,
+        suggestion=lambda kw: "singing" if kw["correct_spelling"] else None,
+        corrected_from=lambda kw: kw["text"] if kw["correct_spelling"] else None,
+    )
+    body = client.get("/directory?q=singng&postcode=GL1+2HT&free=y&page=1").get_data(as_text=True)
+    assert calls[-1]["correct_spelling"] is True
+    assert "Showing results for <strong>singing</strong>" in body
+    assert "Did you mean" not in body
+    href = link_to(body, "Search instead for singng")
+    query = parse_qs(urlsplit(href).query)
+    assert query["q"] == ["singng"] and query["spelling"] == ["exact"]
+    assert query["postcode"] == ["GL1 2HT"] and query["free"] == ["y"]  # the rest is kept
+    assert "page" not in query
+    assert 'name="spelling"' not in body  # new words typed in the form are corrected again
+
+    exact = client.get(href).get_data(as_text=True)
+    assert calls[-1]["correct_spelling"] is False and calls[-1]["text"] == "singng"
+    assert "Showing results for" not in exact and "Search instead for" not in exact
+    assert 'value="singng"' in exact
+
+
+def test_a_long_search_says_only_its_start_was_used(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spy_on_search(monkeypatch, cut=True)
+    body = client.get("/directory", query_string={"q": "singing " * 40}).get_data(as_text=True)
+    assert "Your search was long, so we used only its first 200 characters" in body
+    spy_on_search(monkeypatch, cut=False)
+    body = client.get("/directory?q=singing").get_data(as_text=True)
+    assert "Your search was long" not in body
+
+
+def test_results_come_before_the_closed_filters(client: FlaskClient) -> None:
+    body = client.get("/directory?q=lonely&postcode=GL1+1AA").get_data(as_text=True)
+    search_button = re.search(r">\s*Search\s*</button>", body).start()
+    count = body.index('id="results-heading"')
+    first_result = body.index('<li class="app-result">')
+    filters = body.index('id="filters"')
+    assert body.index('name="q"') < search_button < count < first_result < filters
+    assert 'name="open_now"' in body[filters:]  # the filters are in the one GET form
+    assert body.index("</form>") > filters
+    details = re.search(r'<details[^>]*id="filters"[^>]*>', body).group(0)
+    assert " open" not in details
+    assert "Filter results\n" in body and "applied)" not in body
+
+
+def test_applied_filters_are_counted_and_shown_open(client: FlaskClient) -> None:
+    body = client.get("/directory?q=walking&free=y&weekends=y").get_data(as_text=True)
+    details = re.search(r'<details[^>]*id="filters"[^>]*>', body).group(0)
+    assert details.endswith(" open>")
+    assert "Filter results (2 applied)" in body
+    assert re.search(r">\s*Apply filters\s*</button>", body)
+
+
+def sort_options(body: str) -> list[str]:
+    select = re.search(r'<select[^>]*name="sort".*?</select>', body, re.S).group(0)
+    return [text.strip() for text in re.findall(r"<option[^>]*>([^<]+)</option>", select)]
+
+
+def test_sort_offers_nearest_first_only_with_a_postcode(client: FlaskClient) -> None:
+    body = client.get("/directory?q=walking").get_data(as_text=True)
+    assert sort_options(body) == ["Best match", "A to Z"]
+    body = client.get("/directory?q=walking&postcode=GL1+2HT").get_data(as_text=True)
+    assert sort_options(body) == ["Best match", "Nearest first", "A to Z"]
+    body = client.get("/directory?q=walking&sort=name").get_data(as_text=True)
+    names = result_names(body)
+    assert names == sorted(names, key=str.lower)
+
+
+def test_emptying_the_postcode_in_the_form_searches_everywhere_by_best_match(
+    client: FlaskClient,
+) -> None:
+    response = client.get("/directory?q=walking&postcode=&radius=10&sort=distance")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and "There is a problem" not in body
+    assert re.search(r'<option value="relevance" selected\s*>Best match', body)
+    assert re.search(r'<option value="" selected\s*>Any distance', body)
+    assert "Glasgow Green Saturday 5k" in result_names(body)
+    assert client.get("/directory?radius=5").status_code == 200  # no postcode: no distance
+
+
+def test_the_form_sends_no_correction_flag_and_views_pass_the_default(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = spy_on_search(monkeypatch)
+    client.get("/directory?q=walking")
+    assert calls[-1]["correct_spelling"] is True
+    client.get("/directory?q=walking&spelling=anything")
+    assert calls[-1]["correct_spelling"] is True
 
 
 def test_no_results_gives_next_steps(client: FlaskClient) -> None:
@@ -105,6 +229,25 @@ def test_no_results_gives_next_steps(client: FlaskClient) -> None:
     assert "No services match your search" in body
     assert "remove the filters" in body
     assert 'href="/refer"' in body
+
+
+def test_no_results_near_a_postcode_offers_more_words_a_wider_distance_and_a_link_worker(
+    client: FlaskClient,
+) -> None:
+    body = client.get("/directory?q=xylophonist&postcode=GL1+2HT&radius=3").get_data(as_text=True)
+    assert '<h2 class="nhsuk-heading-m" id="results-heading">No services match your search' in body
+    quoted = "\N{LEFT SINGLE QUOTATION MARK}xylophonist\N{RIGHT SINGLE QUOTATION MARK}"
+    assert f"We could not find any services for {quoted} within 3 miles of GL1 2HT." in body
+    assert "use fewer words, or different ones" in body
+    wider = parse_qs(urlsplit(link_to(body, "search within 5 miles of GL1 2HT")).query)
+    assert wider["radius"] == ["5"] and wider["q"] == ["xylophonist"]
+    assert link_to(body, "Ask for help from a link worker") == "/refer"
+    assert "remove the filters" not in body  # none were chosen
+    assert "Sort by" not in body
+    widest = client.get("/directory?q=xylophonist&postcode=GL1+2HT&radius=25").get_data(
+        as_text=True
+    )
+    assert "radius=&" in link_to(widest, "search at any distance from GL1 2HT") + "&"
 
 
 def test_pagination_keeps_the_query(client: FlaskClient) -> None:
@@ -135,6 +278,14 @@ def test_service_page_has_what_a_person_needs(client: FlaskClient) -> None:
     assert "Information last checked on" in body
     assert 'href="/directory?q=cavern"' in body  # back to the results
     assert "Social prescription" in body  # the print layout
+
+
+def test_service_page_print_button_has_one_data_module(client: FlaskClient) -> None:
+    service = service_named("Support at the Cavern")
+    body = client.get(f"/directory/services/{service.id}").get_data(as_text=True)
+    button = re.search(r"<button[^>]*data-app-print[^>]*>", body, re.S).group(0)
+    assert button.count("data-module=") == 1  # a second one would be ignored by browsers
+    assert 'type="button"' in button and " hidden" in button  # shown by app.js
 
 
 def test_service_page_for_closed_service_warns(client: FlaskClient) -> None:

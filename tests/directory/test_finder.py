@@ -96,9 +96,10 @@ def test_matches_are_highlighted_and_the_rest_is_escaped(app: Flask) -> None:
     queue_services([service.id])
     db.session.commit()
 
-    hit = find_services("choir").items[0]
+    # Singing groups may rank beside it ("choir" and "singing" are synonyms): find it by name.
+    hits = {hit.service.name: hit for hit in find_services("choir", per_page=5).items}
+    hit = hits["Harbourside Voices"]
 
-    assert hit.service.name == "Harbourside Voices"
     assert "our <mark>choir</mark>" in hit.highlight
     assert "&lt;b&gt;nothing&lt;/b&gt; &amp; come" in hit.highlight
     assert "<b>" not in hit.highlight

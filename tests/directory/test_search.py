@@ -5,6 +5,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
 from sqlalchemy import func, select, update
@@ -15,6 +16,12 @@ from wellbeing.directory.search.index import apply_pending, open_index
 from wellbeing.directory.search.queue import SearchIndexQueue, queue_services
 from wellbeing.directory.search.synonyms import parse_synonyms
 from wellbeing.extensions import db
+
+
+@pytest.fixture(autouse=True)
+def _words_only(app: Flask) -> None:
+    """These tests follow the index itself: what the words find (meaning has its own tests)."""
+    app.config["WELLBEING_SEARCH_MODE"] = "lexical"
 
 
 def _service(name: str, description: str = "A weekly group.", queue: bool = True) -> Service:

@@ -146,3 +146,19 @@ def test_link_worker_queue_and_referral_page(page, live_server, make_referral) -
     expect(page.locator(".app-timeline")).to_contain_text("Phone: no answer")
     assert_accessible(page)
     screenshot(page, "referral-page-link-worker")
+
+
+def test_referrer_suggests_services_near_the_person(page, live_server, seeded_directory) -> None:
+    gp = make_user(Role.REFERRER, organisation="Kingsholm Surgery")
+    db.session.commit()
+    sign_in(page, live_server, gp)
+    page.goto(live_server + "/referrals/new")
+    page.get_by_label("Postcode").fill("GL1 3AB")
+    page.get_by_label("Search the directory for services to suggest").fill("debt advice")
+    page.get_by_role("button", name="Search services").click()
+    results = page.locator("#service-results")
+    expect(results).to_contain_text("Distances are from GL1 3AB")
+    expect(results.locator(".nhsuk-checkboxes__label").first).to_contain_text("miles away")
+    assert page.get_by_label("Postcode").input_value() == "GL1 3AB"
+    assert_accessible(page)
+    screenshot(page, "referral-new-suggestions")

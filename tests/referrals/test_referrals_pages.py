@@ -266,6 +266,54 @@ def test_inline_service_search_works_without_javascript(client, login_as, seeded
     assert re.search(rf'value="{found[0]}" checked', again)  # a ticked service survives a search
 
 
+DASH = "\N{EN DASH}"
+
+
+def suggestion_labels(body: str) -> list[str]:
+    """The suggested services' checkbox labels, in order."""
+    labels = re.findall(r'for="suggested_service_ids[^"]*"\s*>\s*(.*?)\s*</label>', body, re.S)
+    return [label.replace("&#39;", "'") for label in labels]
+
+
+def test_suggestions_near_the_persons_postcode_come_first_with_their_distance(
+    client, login_as, seeded_directory
+):
+    login_as("referrer")
+    data = {
+        "given_name": "Alex",
+        "service_search": "debt advice",
+        "postcode": "gl1 3ab",
+        "action": "search",
+    }
+    body = client.post("/referrals/new", data=data).get_data(as_text=True)
+    assert "Tick the services you suggest. Distances are from GL1 3AB." in body
+    labels = suggestion_labels(body)
+    assert labels, "the search offers services to tick"
+    assert all(re.search(rf" {DASH} (\d+\.\d miles away|by phone or online)$", x) for x in labels)
+    # With the person's postcode, the best match weighs nearness too: the drop-in in Gloucester
+    # comes first, not the money advice service in Glasgow that matches the words as well.
+    nearby = "Money Worries Drop-in, Barton (Fairshare Money Advice Gloucestershire)"
+    assert labels[0] == f"{nearby} {DASH} 0.3 miles away"
+
+    checkbox = r'name="suggested_service_ids" type="checkbox" value="([^"]+)"'
+    ticked = re.search(checkbox, body).group(1)
+    again = client.post(
+        "/referrals/new",
+        data={**data, "suggested_service_ids": [ticked], "service_search": "singing"},
+    ).get_data(as_text=True)
+    assert re.search(rf'value="{ticked}" checked', again)  # kept across searches...
+    assert labels[0] in suggestion_labels(again)  # ...with its distance
+
+
+def test_suggestions_without_a_postcode_have_no_distances(client, login_as, seeded_directory):
+    login_as("referrer")
+    data = {"given_name": "Alex", "service_search": "singing", "action": "search"}
+    body = client.post("/referrals/new", data=data).get_data(as_text=True)
+    labels = suggestion_labels(body)
+    assert labels and not any("miles" in label for label in labels)
+    assert "Distances are from" not in body
+
+
 def test_my_referrals_lists_the_organisations_referrals(client, login_as, make_referral) -> None:
     gp = login_as("referrer", organisation="Kingsholm Surgery")
     colleague = make_user(Role.REFERRER, organisation="Kingsholm Surgery")

@@ -58,13 +58,26 @@ def _take_snapshot(app: Flask, index_copy: Path) -> _Snapshot:
     return _Snapshot({name: r for name, r in rows.items() if r}, index_copy, tuple(lines))
 
 
+DIRECTORY_MODULES = (
+    "wellbeing.directory.models",
+    "wellbeing.directory.geo",
+    "wellbeing.directory.search.vectors",
+)
+
+
 def _directory_tables() -> list[Table]:
     """The directory's tables, parents first (other tables may hold a test's own rows)."""
     names = {
         mapper.local_table.name
         for mapper in db.Model.registry.mappers
-        # The directory's tables (postcodes are in geo), not the search index's queue.
-        if mapper.class_.__module__ in ("wellbeing.directory.models", "wellbeing.directory.geo")
+        # The directory's tables (postcodes are in geo, embeddings beside the index), not the
+        # search index's queue.
+        if mapper.class_.__module__
+        in (
+            "wellbeing.directory.models",
+            "wellbeing.directory.geo",
+            "wellbeing.directory.search.vectors",
+        )
     }
     return [table for table in db.metadata.sorted_tables if table.name in names]
 

@@ -1,6 +1,7 @@
 """The directory's command groups: ``flask directory``, ``flask search`` and ``flask geo``."""
 
 import csv
+import os
 import sys
 import time
 from pathlib import Path
@@ -21,6 +22,7 @@ from wellbeing.directory.oruk.importer import (
     import_items,
     read_items,
 )
+from wellbeing.directory.search import vectors
 from wellbeing.directory.search.index import rebuild
 from wellbeing.directory.search.verify import verify_index
 from wellbeing.extensions import db
@@ -104,6 +106,26 @@ def reindex_command() -> None:
         ) from None
     seconds = time.perf_counter() - started
     click.echo(f"Indexed {indexed} services in {seconds:.1f} s")
+    _embed_waiting()
+
+
+def _embed_waiting() -> None:
+    """Embed every listing whose text has no vector yet (unchanged ones are never redone)."""
+    status, embedder = vectors.model_status(threads=os.cpu_count() or 1)
+    if embedder is None:
+        click.echo(f"Meaning-based search is off: {status.detail}. Listings are found by words.")
+        return
+    waiting = vectors.pending_count(db.session)
+    db.session.rollback()
+    started = time.perf_counter()
+    if sys.stdout.isatty() and waiting:
+        with click.progressbar(length=waiting, label="Embedding listings") as bar:
+            done = vectors.embed_pending(embedder, progress=bar.update)
+    else:
+        done = vectors.embed_pending(embedder)
+    seconds = time.perf_counter() - started
+    rate = f" ({done / seconds:.0f} a second)" if done and seconds else ""
+    click.echo(f"Embedded {done} listings in {seconds:.1f} s{rate}; unchanged ones kept")
 
 
 @search_cli.command("verify")
@@ -115,12 +137,23 @@ def verify_command() -> None:
     _list("Extra", report.extra)
     if report.queued:
         click.echo(f"Queued for indexing: {report.queued}")
+    if report.model_off:
+        click.echo("Meaning-based search: turned off (WELLBEING_EMBEDDINGS=off)")
+    elif not report.model.ready:
+        click.echo(f"Meaning-based search: OFF, {report.model.detail}; words still work")
+    else:
+        _list("Listings without an embedding", report.unembedded)
     if not report.clean:
         problems = len(report.missing) + len(report.stale) + len(report.extra)
         raise click.ClickException(
             f"{problems} services differ from the index; run `flask search reindex`"
         )
     click.echo("The search index matches the database")
+    if not report.meaning_ready:
+        raise click.ClickException(
+            "meaning-based search is not ready for every listing"
+            + ("; run `flask search reindex`" if report.model.ready else "")
+        )
 
 
 @geo_cli.command("import-postcodes")

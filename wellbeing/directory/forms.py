@@ -1,7 +1,14 @@
 """The directory search form: words, postcode, distance and filters, all in a shareable GET URL."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SearchField, SelectField, SelectMultipleField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    SearchField,
+    SelectField,
+    SelectMultipleField,
+)
 from wtforms.validators import NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -13,7 +20,7 @@ from wellbeing.extensions import db
 RADIUS_CHOICES = [("", "Any distance"), ("1", "Within 1 mile"), ("3", "Within 3 miles")] + [
     (str(miles), f"Within {miles} miles") for miles in (5, 10, 25)
 ]
-SORT_CHOICES = [("relevance", "Best match"), ("distance", "Nearest first"), ("name", "Name A to Z")]
+SORT_CHOICES = [("relevance", "Best match"), ("distance", "Nearest first"), ("name", "A to Z")]
 DAY_CHOICES = [("", "Any day")] + [(str(i), name) for i, name in enumerate(DAY_NAMES)]
 
 
@@ -22,6 +29,16 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class AgeField(IntegerField):
+    """A whole number of years, with a message a person can act on when it is not one."""
+
+    def process_formdata(self, valuelist: list) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Enter an age in numbers, like 70") from None
 
 
 class SearchForm(FlaskForm):
@@ -39,13 +56,16 @@ class SearchForm(FlaskForm):
     free = BooleanField("Free")
     wheelchair = BooleanField("Wheelchair accessible")
     self_referral = BooleanField("You can refer yourself")
-    age = IntegerField(
+    age = AgeField(
         "Age",
         validators=[Optional(), NumberRange(0, 120, "Enter an age between 0 and 120")],
         render_kw={"inputmode": "numeric"},
     )
     area = SelectField("Area", choices=[], default="", validators=[Optional()])
     sort = SelectField("Sort by", choices=SORT_CHOICES, default="relevance")
+    # "exact" searches the words as typed, with no spelling correction (the "Search instead for"
+    # link sets it; the form itself never sends it, so new words are corrected again).
+    spelling = HiddenField()
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -66,19 +86,31 @@ class SearchForm(FlaskForm):
 
     @property
     def radius_m(self) -> float | None:
-        return float(self.radius.data) * METRES_PER_MILE if self.radius.data else None
+        """The distance in metres; none without a postcode, as there is nothing to measure from."""
+        if not self.radius.data or not (self.postcode.data or "").strip():
+            return None
+        return float(self.radius.data) * METRES_PER_MILE
+
+    @property
+    def correct_spelling(self) -> bool:
+        return self.spelling.data != "exact"
+
+    @property
+    def filter_count(self) -> int:
+        """How many filters are applied (each ticked need counts)."""
+        flags = (self.open_now, self.evenings, self.weekends, self.free, self.wheelchair)
+        return (
+            len(self.need.data or [])
+            + sum(bool(flag.data) for flag in flags)
+            + bool(self.self_referral.data)
+            + bool(self.day.data)
+            + (self.age.data is not None)
+            + bool(self.area.data)
+        )
 
     @property
     def has_filters(self) -> bool:
-        flags = (self.open_now, self.evenings, self.weekends, self.free, self.wheelchair)
-        return bool(
-            self.need.data
-            or any(flag.data for flag in flags)
-            or self.self_referral.data
-            or self.day.data
-            or self.age.data is not None
-            or self.area.data
-        )
+        return self.filter_count > 0
 
 
 def top_level_terms() -> list[TaxonomyTerm]:

@@ -10,7 +10,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import selectinload
 
 from wellbeing.directory import presenters, schedules
-from wellbeing.directory.forms import SearchForm
+from wellbeing.directory.forms import RADIUS_CHOICES, SearchForm
 from wellbeing.directory.geo import PostcodeError
 from wellbeing.directory.models import Location, Service, ServiceAtLocation
 from wellbeing.directory.search.finder import ServiceFilters, find_services
@@ -22,6 +22,7 @@ bp = Blueprint("directory", __name__, url_prefix="/directory", template_folder="
 MAX_PAGE = 9_999  # deeper pages are never linked: the search says to narrow it down
 PER_PAGE = 10
 DEFAULT_RADIUS_MILES = "10"
+SEARCHED_CHARS = 200  # how much of a long text the search uses (the search's MAX_QUERY_CHARS)
 
 
 @bp.app_context_processor
@@ -45,7 +46,7 @@ def filters_from(form: SearchForm) -> ServiceFilters:
 
 
 FILTER_FIELDS: tuple[str, ...] = ("need", "open_now", "evenings", "weekends", "day", "free")
-FILTER_FIELDS += ("wheelchair", "self_referral", "age", "area", "sort")
+FILTER_FIELDS += ("wheelchair", "self_referral", "age", "area")
 _filters_cache: OrderedDict[tuple, Markup] = OrderedDict()
 _filters_lock = threading.Lock()
 
@@ -74,10 +75,29 @@ def filters_html(form: SearchForm) -> Markup:
     return html
 
 
-def page_url(page: int) -> str:
+def search_url(**changes: str | None) -> str:
+    """This search's URL with some arguments changed (None drops one), from its first page."""
     args = request.args.to_dict(flat=False)
-    args["page"] = [str(page)]
-    return url_for("directory.search") + "?" + urlencode(args, doseq=True)
+    args.pop("page", None)
+    for name, value in changes.items():
+        if value is None:
+            args.pop(name, None)
+        else:
+            args[name] = [value]
+    return url_for("directory.search") + ("?" + urlencode(args, doseq=True) if args else "")
+
+
+def page_url(page: int) -> str:
+    return search_url(page=str(page))
+
+
+def wider_radius(radius: str | None) -> str | None:
+    """The next distance choice beyond ``radius`` ("" is any distance); None when there is none."""
+    values = [value for value, _label in RADIUS_CHOICES if value]
+    if not radius or radius not in values:
+        return None
+    bigger = values.index(radius) + 1
+    return values[bigger] if bigger < len(values) else ""
 
 
 @bp.get("")
@@ -86,9 +106,16 @@ def search() -> tuple[str, int] | str:
     searched = bool(request.args)
     results = None
     now = datetime.now(UTC)
+    if "postcode" in request.args and not (form.postcode.data or "").strip():
+        # The postcode was emptied in the form: there is nothing to be near or within.
+        form.radius.data = ""
+        if form.sort.data == "distance":
+            form.sort.data = "relevance"
     if searched and form.validate():
-        if form.postcode.data:  # someone who gives a postcode wants what is near first
-            if "sort" not in request.args:
+        if form.postcode.data:
+            # With words, "best match" blends relevance with nearness; a postcode alone asks
+            # for what is nearest.
+            if "sort" not in request.args and not (form.q.data or "").strip():
                 form.sort.data = "distance"
             if "radius" not in request.args:
                 form.radius.data = DEFAULT_RADIUS_MILES
@@ -102,6 +129,7 @@ def search() -> tuple[str, int] | str:
                 per_page=PER_PAGE,
                 sort=form.sort.data or "relevance",
                 now=now,
+                correct_spelling=form.correct_spelling,
             )
         except PostcodeError as error:
             form.postcode.errors = [str(error)]
@@ -113,6 +141,9 @@ def search() -> tuple[str, int] | str:
         searched=searched,
         now=now,
         page_url=page_url,
+        search_url=search_url,
+        wider_radius=wider_radius(form.radius.data),
+        searched_chars=SEARCHED_CHARS,
         return_to=request.full_path,
         filters_html=filters_html(form),
     ), status

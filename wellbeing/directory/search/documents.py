@@ -148,6 +148,9 @@ def _naive_utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(tzinfo=None)
 
 
+MEANING = "meaning"
+
+
 def _text(parts: Iterable[str | None]) -> str:
     return "\n".join(part for part in parts if part)
 
@@ -164,8 +167,11 @@ def _words(service: Service, lineage: list[TaxonomyTerm]) -> dict[str, object]:
         + [area.name for area in service.service_areas]
     )
     term_words = sorted({t.name for t in lineage} | {t.code for t in lineage if t.code})
+    term_names = sorted({t.name for t in lineage})
     return {
         "name": service.name,
+        # What the listing means, for the sentence-embedding model (not a Whoosh field).
+        MEANING: _text([service.name, ", ".join(term_names), service.description, organisation]),
         "terms": _text(term_words),
         "body": _text([service.description, organisation, *places]),
         "spelling": _text([service.name, service.description, organisation, *term_words]),

@@ -1,15 +1,18 @@
 """``find_services``: the one directory search behind the HTML pages and both APIs.
 
-The index narrows the candidates (words, and coarse facts for every filter); the exact rules
-that need a date or a distance run here on what is left; then only the page's services are
+Words are found two ways and the rankings fused: by the words themselves (BM25F over the index,
+forgiving: any meaningful word makes a candidate) and by meaning (sentence embeddings). The index
+applies every filter to both; the exact rules that need a date or a distance run here on what is
+left; with a postcode, relevance is blended with nearness; then only the page's services are
 loaded from the database.
 """
 
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from flask import current_app
 from markupsafe import Markup
 from sqlalchemy import select
 from whoosh import query as q
@@ -17,10 +20,9 @@ from whoosh.searching import Searcher
 
 from wellbeing.directory.geo import Point, distance_m, lookup_postcode
 from wellbeing.directory.models import Location, Service
+from wellbeing.directory.search import vectors
 from wellbeing.directory.search.documents import LISTING_OPTIONS
 from wellbeing.directory.search.filters import (
-    IndexFilter,
-    ScheduleRule,
     ServiceFilters,
     filter_query,
     schedule_rules,
@@ -29,11 +31,14 @@ from wellbeing.directory.search.filters import (
 )
 from wellbeing.directory.search.index import searcher
 from wellbeing.directory.search.local_areas import local_area_slugs
-from wellbeing.directory.search.query import highlight_text, suggest, text_query
-from wellbeing.directory.search.synonyms import current_synonyms
+from wellbeing.directory.search.query import TextQuery, cut, highlight_text
+from wellbeing.directory.search.retrieval import Candidate, Search, match
 from wellbeing.extensions import db
 
 SORTS = ("relevance", "distance", "name")
+PLACE_SCALE_M = 8_000.0  # relevance is halved (above its floor) this far away
+NEARNESS_FLOOR = 0.3  # however far, a good match keeps this share of its relevance
+NO_PREMISES_M = 3_000.0
 __all__ = ["SearchResults", "ServiceFilters", "ServiceHit", "find_services", "iter_services"]
 
 
@@ -61,28 +66,6 @@ class SearchResults:
     semantic: bool = False  # meaning-based retrieval took part
 
 
-@dataclass
-class _Candidate:
-    docnum: int
-    service_id: str
-    score: float | None
-    name: str = ""
-    distance_m: float | None = None
-    location_id: str | None = None
-
-
-@dataclass
-class _Search:
-    text: str
-    origin: Point | None
-    radius_m: float | None
-    filters: ServiceFilters
-    now: datetime
-    rules: list[ScheduleRule] = field(default_factory=list)
-    where: IndexFilter = field(default_factory=lambda: IndexFilter(None, None))
-    local_areas: list[str] = field(default_factory=list)  # the searched place's areas
-
-
 def _check(page: int, per_page: int, sort: str, radius_m: float | None, now: datetime) -> None:
     if page < 1:
         raise ValueError("page must be 1 or more")
@@ -96,48 +79,6 @@ def _check(page: int, per_page: int, sort: str, radius_m: float | None, now: dat
         raise ValueError("now must be timezone-aware")
 
 
-def _stepwise(node: q.Query) -> q.Query:
-    # Stepping through the words only where a small filter matches beats loading all matches.
-    if isinstance(node, q.PreloadedOr):
-        return q.DefaultOr(node.subqueries, boost=node.boost)
-    return node
-
-
-def _candidates(searcher: Searcher, search: _Search, text_q: q.Query | None) -> list[_Candidate]:
-    """Every service the index matches: the words (scored) and the filters."""
-    if searcher.doc_count_all() == 0:
-        return []  # an empty index has no columns to read
-    ids = searcher.reader().column_reader("id", translate=True)
-    where = search.where
-    if text_q is None:
-        # Not q.AndNot: Whoosh's AndNot matcher can keep an excluded document that is the first
-        # match of the positive side (seen with "temporarily closed" services).
-        docs = searcher.docs_for_query(where.required or q.Every())
-        excluded = set(searcher.docs_for_query(where.excluded)) if where.excluded else set()
-        return [_Candidate(doc, ids[doc], None) for doc in docs if doc not in excluded]
-    if search.radius_m is not None and where.required is not None:  # a small area
-        narrowed = q.And([text_q.accept(_stepwise), q.ConstantScoreQuery(where.required, 0.0)])
-        results = searcher.search(narrowed, mask=where.excluded, limit=None)
-    else:
-        results = searcher.search(text_q, filter=where.required, mask=where.excluded, limit=None)
-    return [_Candidate(docnum, ids[docnum], score) for docnum, score in results.items()]
-
-
-def _match(
-    searcher: Searcher, search: _Search
-) -> tuple[q.Query | None, list[_Candidate], str | None]:
-    """Candidates for the words, or for the nearest spelling when nothing matches them."""
-    synonyms = current_synonyms()
-    text_q = text_query(searcher.reader(), search.text, synonyms)
-    found = _candidates(searcher, search, text_q)
-    suggestion = suggest(searcher, search.text) if not found and text_q is not None else None
-    if suggestion:
-        corrected_q = text_query(searcher.reader(), suggestion, synonyms)
-        if corrected_q is not None and (corrected := _candidates(searcher, search, corrected_q)):
-            return corrected_q, corrected, suggestion
-    return text_q, found, None
-
-
 def _premises_free(searcher: Searcher, local_areas: list[str]) -> tuple[set[int], set[int]]:
     """Documents run for the searched place's areas, and documents that name any area at all."""
     return set(searcher.docs_for_query(serving_query(local_areas))), set(
@@ -145,7 +86,7 @@ def _premises_free(searcher: Searcher, local_areas: list[str]) -> tuple[set[int]
     )
 
 
-def _measure(searcher: Searcher, found: list[_Candidate], search: _Search) -> list[_Candidate]:
+def _measure(searcher: Searcher, found: list[Candidate], search: Search) -> list[Candidate]:
     """Exact distance to each candidate's nearest location; cut at the radius when there is one.
 
     A service with no premises (a phone line, say) has no distance: it is kept when it is run for
@@ -176,7 +117,7 @@ def _measure(searcher: Searcher, found: list[_Candidate], search: _Search) -> li
     return kept
 
 
-def _keep_open(found: list[_Candidate], search: _Search) -> list[_Candidate]:
+def _keep_open(found: list[Candidate], search: Search) -> list[Candidate]:
     """Exact opening-time rules, from the schedules of the candidates left."""
     if not search.rules:
         return found
@@ -188,13 +129,18 @@ def _keep_open(found: list[_Candidate], search: _Search) -> list[_Candidate]:
     ]
 
 
-def _order(searcher: Searcher, found: list[_Candidate], sort: str, search: _Search) -> None:
+def _order(searcher: Searcher, found: list[Candidate], sort: str, search: Search) -> None:
     if not found:
         return
     names = searcher.reader().column_reader("name_sort")
     for candidate in found:
         candidate.name = names[candidate.docnum].decode()
     if sort == "relevance" and search.text:
+        top = max((c.score or 0.0) for c in found) or 1.0
+        for candidate in found:
+            candidate.score = (candidate.score or 0.0) / top
+            if search.origin is not None:
+                candidate.score *= _nearness(candidate.distance_m)
         found.sort(key=lambda c: (-(c.score or 0.0), c.name, c.service_id))
     elif sort == "distance" or (sort == "relevance" and search.origin is not None):
         found.sort(key=lambda c: (c.distance_m is None, c.distance_m or 0.0, c.name, c.service_id))
@@ -202,7 +148,14 @@ def _order(searcher: Searcher, found: list[_Candidate], sort: str, search: _Sear
         found.sort(key=lambda c: (c.name, c.service_id))
 
 
-def _hits(page: list[_Candidate], text_q: q.Query | None) -> list[ServiceHit]:
+def _nearness(metres: float | None) -> float:
+    """How much being near adds to relevance: 1 on the doorstep, a half at PLACE_SCALE_M; a
+    service with no premises (by phone, online) counts as a short trip."""
+    distance = NO_PREMISES_M if metres is None else metres
+    return NEARNESS_FLOOR + (1 - NEARNESS_FLOOR) / (1 + distance / PLACE_SCALE_M)
+
+
+def _hits(page: list[Candidate], text_q: TextQuery | None) -> list[ServiceHit]:
     """Load the page's services (with what the result list shows) in page order."""
     if not page:
         return []
@@ -215,9 +168,19 @@ def _hits(page: list[_Candidate], text_q: q.Query | None) -> list[ServiceHit]:
         if service is None:  # deleted since the index last caught up
             continue
         nearest = next((loc for loc in service.locations if loc.id == candidate.location_id), None)
-        highlight = highlight_text(service.description, text_q) if text_q is not None else None
+        highlight = highlight_text(service.description, text_q.query) if text_q else None
         hits.append(ServiceHit(service, candidate.score, candidate.distance_m, nearest, highlight))
     return hits
+
+
+@dataclass
+class _Outcome:
+    found: list[Candidate]
+    text_q: TextQuery | None
+    typed: str
+    corrected: str | None
+    cut: bool
+    origin: Point | None
 
 
 def _run(
@@ -227,20 +190,25 @@ def _run(
     filters: ServiceFilters | None,
     sort: str,
     now: datetime,
-) -> tuple[list[_Candidate], q.Query | None, str | None, Point | None]:
-    """Every matching candidate in order, with the query, any suggestion and the origin."""
+    correct_spelling: bool = True,
+) -> _Outcome:
+    """Every matching candidate in order, with the query, any correction and the origin."""
     origin = lookup_postcode(postcode) if postcode and postcode.strip() else None
     if origin is None and (sort == "distance" or radius_m is not None):
         raise ValueError("a postcode is needed to sort or limit by distance")
-    search = _Search((text or "").strip(), origin, radius_m, filters or ServiceFilters(), now)
+    typed, was_cut = cut(text or "")
+    search = Search(typed, origin, radius_m, filters or ServiceFilters(), now)
+    search.correct_spelling = correct_spelling
     search.rules = schedule_rules(search.filters, now)
     search.local_areas = local_area_slugs(origin) if origin is not None else []
     search.where = filter_query(search.filters, origin, radius_m, now, search.local_areas)
     with searcher() as index:
-        text_q, found, suggestion = _match(index, search)
+        if index.doc_count_all() == 0:
+            return _Outcome([], None, typed, None, was_cut, origin)
+        text_q, found, corrected = match(index, search)
         found = _keep_open(_measure(index, found, search), search)
         _order(index, found, sort, search)
-    return found, text_q, suggestion, origin
+    return _Outcome(found, text_q, typed, corrected, was_cut, origin)
 
 
 def find_services(
@@ -252,19 +220,36 @@ def find_services(
     per_page: int = 20,
     sort: str = "relevance",
     now: datetime | None = None,
+    correct_spelling: bool = True,
 ) -> SearchResults:
     """Services matching words, a place and filters, best first; raises PostcodeError, ValueError.
 
-    ``relevance`` orders by how well the words match; with no words, by distance when there is a
-    postcode, else by name. A radius (metres) needs a postcode and leaves out what is further.
+    ``relevance`` orders by how well the words match (blended with nearness when there is a
+    postcode); with no words, by distance when there is a postcode, else by name. A radius
+    (metres) needs a postcode and leaves out what is further. Words that are not real words are
+    corrected unless ``correct_spelling`` is False; the results then say so.
     """
     now = now or datetime.now(UTC)
     _check(page, per_page, sort, radius_m, now)
-    found, text_q, suggestion, origin = _run(text, postcode, radius_m, filters, sort, now)
+    outcome = _run(text, postcode, radius_m, filters, sort, now, correct_spelling)
+    found = outcome.found
     start = (page - 1) * per_page
-    items = _hits(found[start : start + per_page], text_q)
-    pages = math.ceil(len(found) / per_page)
-    return SearchResults(items, len(found), page, per_page, pages, suggestion, origin)
+    items = _hits(found[start : start + per_page], outcome.text_q)
+    return SearchResults(
+        items,
+        len(found),
+        page,
+        per_page,
+        math.ceil(len(found) / per_page),
+        suggestion=outcome.corrected,
+        origin=outcome.origin,
+        typed_text=outcome.typed,
+        corrected_from=outcome.typed if outcome.corrected else None,
+        cut=outcome.cut,
+        semantic=bool(outcome.typed)
+        and vectors.model_status()[1] is not None
+        and current_app.config["WELLBEING_SEARCH_MODE"] != "lexical",
+    )
 
 
 def iter_services(
@@ -279,6 +264,6 @@ def iter_services(
     """Every result of one search, in order, loaded a batch at a time (for exports and streams)."""
     now = now or datetime.now(UTC)
     _check(1, batch_size, sort, radius_m, now)
-    found, text_q, _suggestion, _origin = _run(text, postcode, radius_m, filters, sort, now)
-    for start in range(0, len(found), batch_size):
-        yield from _hits(found[start : start + batch_size], text_q)
+    outcome = _run(text, postcode, radius_m, filters, sort, now)
+    for start in range(0, len(outcome.found), batch_size):
+        yield from _hits(outcome.found[start : start + batch_size], outcome.text_q)

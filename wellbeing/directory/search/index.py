@@ -24,7 +24,8 @@ from whoosh.index import FileIndex, LockError
 from whoosh.searching import Searcher
 
 from wellbeing.directory.models import Service
-from wellbeing.directory.search.documents import documents_for
+from wellbeing.directory.search import vectors
+from wellbeing.directory.search.documents import MEANING, documents_for
 from wellbeing.directory.search.queue import SearchIndexQueue
 from wellbeing.extensions import db
 
@@ -130,13 +131,19 @@ def searcher() -> Iterator[Searcher]:
 
 
 def write_documents(writer: writing.IndexWriter, session: Session, ids: Sequence[str]) -> None:
-    """Rewrite the documents of these services from the database; remove those that are gone."""
-    written = set()
+    """Rewrite the documents of these services from the database; remove those that are gone.
+
+    The texts to embed go to ``service_embedding`` in the same session (the caller commits).
+    """
+    texts = {}
     for document in documents_for(session, ids):
+        texts[str(document["id"])] = str(document.pop(MEANING))
         writer.update_document(**document)
-        written.add(document["id"])
-    for service_id in set(ids) - written:
+    gone = sorted(set(ids) - set(texts))
+    for service_id in gone:
         writer.delete_by_term("id", service_id)
+    vectors.sync_texts(session, texts)
+    vectors.forget(session, gone)
 
 
 def _delete_queue_rows(session: Session, row_ids: Sequence[int]) -> None:
@@ -199,10 +206,13 @@ def rebuild(progress: Callable[[int], None] | None = None) -> int:
             # Queue rows read before the services are covered by this rebuild; later ones stay.
             queued = [row_id for row_id, _ in _queued_rows(session)]
             ids = list(session.execute(select(Service.id).order_by(Service.id)).scalars())
+            texts = {}
             for document in documents_for(session, ids):
+                texts[str(document["id"])] = str(document.pop(MEANING))
                 writer.add_document(**document)
                 if progress is not None:
                     progress(1)
+            vectors.sync_texts(session, texts)
         except BaseException:
             writer.cancel()
             raise
@@ -224,6 +234,8 @@ def _apply_after_commit(session: Session) -> None:
         apply_pending()
     except Exception:  # the commit stands; the rows stay queued for the next writer or reindex
         logger.exception("Search index update failed; the changes stay queued")
+        return
+    vectors.embed_after_update(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
 def _forget_queued(session: Session, *_args: object) -> None:

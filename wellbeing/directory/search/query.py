@@ -1,11 +1,13 @@
-"""From what someone typed to a Whoosh query: word forms, synonyms, spelling and highlights.
+"""From what someone typed to a Whoosh query: meaningful words, word forms, synonyms, phrases.
 
-Each word (or synonym phrase such as "low mood") becomes a group of alternatives; a service must
-match every group, in any of the text fields. "singers" also looks for "singing" (English word
-forms), "lonely" also for "befriending" (the synonyms map).
+The query is forgiving: a service matching any meaningful word (or synonym group such as
+"low mood") is a candidate, and ranking prefers services that match more of them, in the name and
+taxonomy terms, and as a phrase. Words that carry no meaning in a request for help ("I", "my",
+"someone", "feel", "problems", "support for") are left out, unless nothing else was typed.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from markupsafe import Markup
 from whoosh import query as q
@@ -13,29 +15,67 @@ from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
 from whoosh.lang.morph_en import variations
 from whoosh.lang.porter import stem
 from whoosh.reading import IndexReader
-from whoosh.searching import Searcher
 
 from wellbeing.directory.search.index import STEMMED
 from wellbeing.directory.search.synonyms import Synonyms, words
 
 TEXT_FIELDS = ("name", "terms", "body")
 SYNONYM_BOOST = 0.6  # what was typed outranks what it stands for
+PHRASE_BOOST = 1.5  # typed words side by side in a name or description
+MAX_QUERY_CHARS = 200  # what we search of a longer text (people are told it was cut)
 MAX_WORDS = 20
-# Every match is collected (filters and sorting happen afterwards), so load each alternative's
-# matches into one array rather than stepping a tree of matchers through them.
-Any = q.PreloadedOr
+MAX_WORD_CHARS = 25  # no English word forms beyond this: their expansion grows very fast
+# The words of a request for help that say nothing about what is needed.
+_REQUEST_WORDS_TEXT = """
+    a about after all also am an and any anyone anything are around as at be been being but
+    by can could did do does doing dont feel feeling feelings feels felt find for from get
+    getting going got had has have having he help helping her here him his how i i'd i'll
+    i'm i've id im in is isn't it it's its ive just like looking lot lots me more much my
+    myself need needed needs near nearby of on or other our out please problem problems
+    really she should since so some someone somebody something somewhere struggle struggling
+    support supporting than that the their them then there they thing things think this
+    those to too trouble try trying up us very want wanted wants was we were what when where
+    which who with would you your
+"""
+REQUEST_WORDS = frozenset(_REQUEST_WORDS_TEXT.split())
+Any = q.PreloadedOr  # each group's alternatives, loaded as one array of matches
+
+
+@dataclass
+class Group:
+    """One meaningful word or synonym phrase as typed, with the alternatives that stand for it."""
+
+    typed: tuple[str, ...]
+    alternates: list[tuple[str, ...]] = field(default_factory=list)
+
+
+@dataclass
+class TextQuery:
+    """The Whoosh query for the words, and the groups it is made of (for coverage and spelling)."""
+
+    query: q.Query
+    groups: list[tuple[Group, q.Query]]
+
+
+def cut(text: str) -> tuple[str, bool]:
+    """The text as searched: at most MAX_QUERY_CHARS, cut at a word boundary; and whether cut."""
+    text = " ".join(text.split())
+    if len(text) <= MAX_QUERY_CHARS:
+        return text, False
+    head = text[:MAX_QUERY_CHARS]
+    return (head.rsplit(" ", 1)[0] if " " in head else head), True
 
 
 def _stem_key(tokens: Iterable[str]) -> tuple[str, ...]:
     return tuple(stem(token) for token in tokens)
 
 
-def groups(text: str, synonyms: Synonyms) -> list[list[tuple[str, ...]]]:
-    """Words of the query, each with its alternates: longest synonym key first ("low mood")."""
-    tokens = list(words(text))[:MAX_WORDS]
+def groups(text: str, synonyms: Synonyms) -> list[Group]:
+    """Meaningful words of the query, each with its alternates; longest synonym key first."""
+    tokens = list(words(text))[: MAX_WORDS * 2]
     keys = {_stem_key(key): key for key in synonyms}
     longest = max((len(key) for key in keys), default=1)
-    found: list[list[tuple[str, ...]]] = []
+    found: list[Group] = []
     start = 0
     while start < len(tokens):
         for size in range(min(longest, len(tokens) - start), 0, -1):
@@ -43,13 +83,14 @@ def groups(text: str, synonyms: Synonyms) -> list[list[tuple[str, ...]]]:
             key = keys.get(_stem_key(typed))
             if key is not None or size == 1:
                 alternates = [words(alt) for alt in synonyms.get(key, [])] if key else []
-                found.append([typed, *alternates])
+                found.append(Group(typed, alternates))
                 start += size
                 break
-    return found
+    meaningful = [g for g in found if len(g.typed) > 1 or g.typed[0] not in REQUEST_WORDS]
+    return (meaningful or found)[:MAX_WORDS]
 
 
-def _known(reader: IndexReader, token: str) -> bool:
+def known(reader: IndexReader, token: str) -> bool:
     return any((field, token) in reader for field in TEXT_FIELDS)
 
 
@@ -58,8 +99,10 @@ def _word_forms(reader: IndexReader, word: str) -> list[str]:
     own = [token.text for token in STEMMED(word)]
     if not own:
         return []  # a stop word
+    if len(word) > MAX_WORD_CHARS:
+        return own
     forms = {token.text for form in variations(word) for token in STEMMED(form)}
-    return own + sorted(form for form in forms - set(own) if _known(reader, form))
+    return own + sorted(form for form in forms - set(own) if known(reader, form))
 
 
 def _alternative(reader: IndexReader, phrase: tuple[str, ...], boost: float) -> q.Query | None:
@@ -76,37 +119,36 @@ def _alternative(reader: IndexReader, phrase: tuple[str, ...], boost: float) -> 
     return Any([q.Phrase(field, tokens, boost=boost) for field in TEXT_FIELDS])
 
 
-def text_query(reader: IndexReader, text: str, synonyms: Synonyms) -> q.Query | None:
+def _group_query(reader: IndexReader, group: Group) -> q.Query | None:
+    options = [_alternative(reader, group.typed, 1.0)]
+    options += [_alternative(reader, alternate, SYNONYM_BOOST) for alternate in group.alternates]
+    present = [option for option in options if option is not None]
+    return Any(present) if present else None
+
+
+def _phrase_bonus(found: list[Group]) -> q.Query | None:
+    """Typed words that stand side by side in a name or description score a little more."""
+    tokens = [t.text for g in found if len(g.typed) == 1 for t in STEMMED(g.typed[0])]
+    if len(tokens) < 2:
+        return None
+    return q.Or([q.Phrase(field, tokens, slop=2, boost=PHRASE_BOOST) for field in ("name", "body")])
+
+
+def text_query(reader: IndexReader, text: str, synonyms: Synonyms) -> TextQuery | None:
     """The query for the typed text, or None when it holds no searchable word."""
     parts = []
     for group in groups(text, synonyms):
-        typed, *alternates = group
-        options = [_alternative(reader, typed, 1.0)]
-        options += [_alternative(reader, alternate, SYNONYM_BOOST) for alternate in alternates]
-        options = [option for option in options if option is not None]
-        if options:
-            parts.append(Any(options))
+        group_q = _group_query(reader, group)
+        if group_q is not None:
+            parts.append((group, group_q))
     if not parts:
         return None
-    return parts[0] if len(parts) == 1 else q.And(parts)
-
-
-def suggest(searcher: Searcher, text: str) -> str | None:
-    """The text with each word the index does not know replaced by the nearest word it does."""
-    reader = searcher.reader()
-    corrector = searcher.corrector("spelling")
-    typed = list(words(text))[:MAX_WORDS]
-    corrected = []
-    for word in typed:
-        stems = [token.text for token in STEMMED(word)]
-        if not stems or len(word) < 3 or any(_known(reader, s) for s in stems):
-            corrected.append(word)
-            continue
-        # Words of deleted documents stay in the index until a merge: skip those.
-        candidates = corrector.suggest(word, limit=20, maxdist=2)
-        live = (c for c in candidates if any(searcher.docs_for_query(q.Term("spelling", c))))
-        corrected.append(next(live, word))
-    return " ".join(corrected) if corrected != typed else None
+    subqueries = [group_q for _, group_q in parts]
+    bonus = _phrase_bonus([group for group, _ in parts])
+    if bonus is not None:
+        subqueries.append(bonus)
+    whole = subqueries[0] if len(subqueries) == 1 else q.Or(subqueries)
+    return TextQuery(whole, parts)
 
 
 class MarkFormatter(HtmlFormatter):

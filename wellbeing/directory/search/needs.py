@@ -1,0 +1,56 @@
+"""The needs behind the words: taxonomy terms whose meaning is nearest what was typed.
+
+"I want to give something back to my community" names no listing's words, but its meaning is
+close to the need "Volunteering"; "social isolation in older adults" to "Loneliness and social
+connection". Services filed under the nearest needs form a third ranking beside the words and
+the listings' own meaning. The terms are few, so their vectors are made in each process and
+remade only when a term's name or description changes.
+"""
+
+import hashlib
+import threading
+
+import numpy as np
+from sqlalchemy import select
+
+from wellbeing.directory.models import TaxonomyTerm
+from wellbeing.directory.search.embeddings import Embedder
+from wellbeing.extensions import db
+
+TERM_FLOOR = 0.3  # below this a need is not what was asked for
+TERM_MARGIN = 0.1  # needs this far below the nearest one are left out
+MAX_TERMS = 3
+
+_cache: dict[str, tuple[list[str], np.ndarray]] = {}
+_lock = threading.Lock()
+
+
+def _term_vectors(embedder: Embedder) -> tuple[list[str], np.ndarray]:
+    rows = db.session.execute(
+        select(TaxonomyTerm.id, TaxonomyTerm.name, TaxonomyTerm.description).order_by(
+            TaxonomyTerm.id
+        )
+    ).all()
+    texts = [f"{name}. {description or ''}".strip() for _, name, description in rows]
+    key = hashlib.sha256("\n".join(texts).encode()).hexdigest()
+    cached = _cache.get(key)
+    if cached is None:
+        with _lock:
+            vectors = embedder.embed(texts) if texts else np.zeros((0, 384), np.float32)
+            cached = _cache[key] = ([term_id for term_id, _, _ in rows], vectors)
+    return cached
+
+
+def nearest_needs(embedder: Embedder, query: np.ndarray) -> list[tuple[str, float]]:
+    """(term id, cosine) of the needs nearest the query, best first."""
+    ids, vectors = _term_vectors(embedder)
+    if not ids:
+        return []
+    scores = vectors @ query
+    order = np.argsort(-scores)[:MAX_TERMS]
+    best = float(scores[order[0]])
+    return [
+        (ids[i], float(scores[i]))
+        for i in order
+        if scores[i] >= TERM_FLOOR and scores[i] >= best - TERM_MARGIN
+    ]

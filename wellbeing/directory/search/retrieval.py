@@ -1,0 +1,208 @@
+"""Retrieval: candidates for typed words, by the words themselves and by their meaning.
+
+Lexical: the best LEXICAL_DEPTH BM25F matches of a forgiving OR query (any meaningful word makes a
+candidate), each scored down when it matches few of the meaningful words. Semantic: the listings
+nearest the query's meaning, above a floor. Both pass the same index filters; the two rankings
+are fused by reciprocal rank fusion.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+from flask import current_app
+from whoosh import query as q
+from whoosh.searching import Searcher
+
+from wellbeing.directory.geo import Point
+from wellbeing.directory.search import vectors
+from wellbeing.directory.search.embeddings import embed_query
+from wellbeing.directory.search.filters import IndexFilter, ScheduleRule, ServiceFilters
+from wellbeing.directory.search.needs import nearest_needs
+from wellbeing.directory.search.query import TextQuery, text_query
+from wellbeing.directory.search.spelling import correct, has_meaning
+from wellbeing.directory.search.synonyms import current_synonyms
+
+LEXICAL_DEPTH = 500  # the best word matches considered (the rest match too few words to show)
+SEMANTIC_DEPTH = 100  # the nearest listings by meaning considered
+SEMANTIC_FLOOR = 0.18  # below this cosine similarity a listing is not about what was asked
+SEMANTIC_WINDOW = 0.15  # nor is one this far below the best match
+COVERAGE_FLOOR = 0.5  # a listing matching one of two meaningful words keeps 75% of its score
+RRF_K = 30  # reciprocal rank fusion's constant: lower than the usual 60, as the lists are short
+LEXICAL_WEIGHT = 1.0
+SEMANTIC_WEIGHT = 1.0
+NEEDS_WEIGHT = 1.0
+NEEDS_TOP_UP = 10  # fewer candidates than this under the nearest needs: add others
+NEEDS_DEPTH = 200
+
+
+@dataclass
+class Candidate:
+    docnum: int
+    service_id: str
+    score: float | None
+    name: str = ""
+    distance_m: float | None = None
+    location_id: str | None = None
+
+
+@dataclass
+class Search:
+    text: str
+    origin: Point | None
+    radius_m: float | None
+    filters: ServiceFilters
+    now: datetime
+    rules: list[ScheduleRule] = field(default_factory=list)
+    where: IndexFilter = field(default_factory=lambda: IndexFilter(None, None))
+    local_areas: list[str] = field(default_factory=list)  # the searched place's areas
+    correct_spelling: bool = True
+
+
+def _text(token: str | bytes) -> str:
+    return token.decode() if isinstance(token, bytes) else token
+
+
+def _lexical(searcher: Searcher, search: Search, text_q: TextQuery) -> list[Candidate]:
+    """The best LEXICAL_DEPTH matches of the words, scored by BM25F and by how many of the
+    meaningful words (or their synonyms) each one matches."""
+    where = search.where
+    results = searcher.search(
+        text_q.query,
+        filter=where.required,
+        mask=where.excluded,
+        limit=LEXICAL_DEPTH,
+        terms=len(text_q.groups) > 1,
+    )
+    ids = searcher.reader().column_reader("id", translate=True)
+    group_terms = [
+        {(name, _text(token)) for name, token in group_q.all_terms()}
+        for _, group_q in text_q.groups
+    ]
+    found = []
+    for hit in results:
+        score = hit.score or 0.0
+        if len(group_terms) > 1:
+            matched = {(name, _text(token)) for name, token in hit.matched_terms()}
+            covered = sum(1 for terms in group_terms if terms & matched) / len(group_terms)
+            score *= COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * covered
+        found.append(Candidate(hit.docnum, ids[hit.docnum], score))
+    found.sort(key=lambda c: -(c.score or 0.0))
+    return found
+
+
+def _allowed(searcher: Searcher, search: Search, candidates: q.Query) -> dict[str, int]:
+    """service id -> docnum of the candidates that pass the search's filters."""
+    where = search.where
+    allowed = searcher.search(
+        candidates, filter=where.required, mask=where.excluded, limit=None, scored=False
+    )
+    ids = searcher.reader().column_reader("id", translate=True)
+    return {ids[docnum]: docnum for docnum in allowed.docs()}
+
+
+def _semantic(searcher: Searcher, search: Search, query: np.ndarray) -> list[Candidate]:
+    """Listings whose meaning is nearest the words' meaning, that also pass the filters."""
+    nearest = vectors.nearest(query, SEMANTIC_DEPTH, SEMANTIC_FLOOR)
+    if not nearest:
+        return []
+    docnums = _allowed(searcher, search, q.Or([q.Term("id", sid) for sid, _ in nearest]))
+    kept = [Candidate(docnums[sid], sid, score) for sid, score in nearest if sid in docnums]
+    # Far below the best match in meaning is not a match: "walks" is not about a phone line.
+    best = kept[0].score or 0.0 if kept else 0.0
+    return [c for c in kept if (c.score or 0.0) >= best - SEMANTIC_WINDOW]
+
+
+def _by_needs(
+    searcher: Searcher,
+    search: Search,
+    query: np.ndarray,
+    pool: list[Candidate],
+    semantic: list[Candidate],
+) -> list[Candidate]:
+    """Services filed under the needs nearest the words' meaning: the nearest need first, and
+    within a need, the listings nearest in meaning first. They are drawn from what the words
+    and the listings' meaning found; when that is little, from everything filed there."""
+    _status, embedder = vectors.model_status()
+    needs = nearest_needs(embedder, query) if embedder is not None else []
+    if not needs:
+        return []
+    closeness: dict[int, float] = {}
+    for term_id, score in needs:
+        for docnum in searcher.docs_for_query(q.Term("term_ids", term_id)):
+            closeness.setdefault(docnum, score)
+    filed = {c.service_id: c for c in pool if c.docnum in closeness}
+    if len(filed) < NEEDS_TOP_UP:
+        wanted = q.Or([q.Term("term_ids", term_id) for term_id, _ in needs])
+        for service_id, docnum in list(_allowed(searcher, search, wanted).items())[:NEEDS_DEPTH]:
+            filed.setdefault(service_id, Candidate(docnum, service_id, None))
+    own = {c.service_id: c.score or 0.0 for c in semantic}
+    own.update(vectors.similarities(query, [sid for sid in filed if sid not in own]))
+    return sorted(
+        (Candidate(c.docnum, c.service_id, closeness[c.docnum]) for c in filed.values()),
+        key=lambda c: (-(c.score or 0.0), -own.get(c.service_id, 0.0)),
+    )
+
+
+def _fuse(rankings: list[tuple[list[Candidate], float]]) -> list[Candidate]:
+    """Weighted reciprocal rank fusion of rankings (each already best first)."""
+    fused: dict[str, Candidate] = {}
+    for ranking, weight in rankings:
+        for rank, candidate in enumerate(ranking):
+            share = weight / (RRF_K + rank + 1)
+            kept = fused.setdefault(
+                candidate.service_id, Candidate(candidate.docnum, candidate.service_id, 0.0)
+            )
+            kept.score = (kept.score or 0.0) + share
+    return sorted(fused.values(), key=lambda c: -(c.score or 0.0))
+
+
+def _by_text(
+    searcher: Searcher, search: Search, text: str, mode: str
+) -> tuple[TextQuery | None, list[Candidate]]:
+    text_q = text_query(searcher.reader(), text, current_synonyms())
+    rankings = []
+    if text_q and mode != "semantic":
+        rankings.append((_lexical(searcher, search, text_q), LEXICAL_WEIGHT))
+    _status, embedder = vectors.model_status() if mode != "lexical" else (None, None)
+    if embedder is not None:
+        query = embed_query(embedder, text)
+        semantic = _semantic(searcher, search, query)
+        pool = [candidate for ranking, _ in rankings for candidate in ranking] + semantic
+        needs = _by_needs(searcher, search, query, pool, semantic)
+        rankings += [(semantic, SEMANTIC_WEIGHT), (needs, NEEDS_WEIGHT)]
+    present = [(ranking, weight) for ranking, weight in rankings if ranking]
+    if len(present) == 1:
+        return text_q, present[0][0]
+    return text_q, _fuse(present)
+
+
+def match(
+    searcher: Searcher, search: Search
+) -> tuple[TextQuery | None, list[Candidate], str | None]:
+    """Candidates for the words, or for the corrected words when some were not real words."""
+    if not search.text:
+        return None, _browse(searcher, search), None
+    mode = current_app.config["WELLBEING_SEARCH_MODE"]
+    text = search.text
+    corrected = correct(searcher, text, current_synonyms()) if search.correct_spelling else None
+    if not has_meaning(corrected or text, current_synonyms()):
+        mode = "lexical"
+    text_q, found = _by_text(searcher, search, corrected or text, mode)
+    if corrected and not found:  # the correction found nothing: what was typed, after all
+        text_q, found = _by_text(searcher, search, text, mode)
+        corrected = None
+    return text_q, found, corrected
+
+
+def _browse(searcher: Searcher, search: Search) -> list[Candidate]:
+    """Every service passing the filters, when no words were typed."""
+    if searcher.doc_count_all() == 0:
+        return []  # an empty index has no columns to read
+    ids = searcher.reader().column_reader("id", translate=True)
+    where = search.where
+    # Not q.AndNot: Whoosh's AndNot matcher can keep an excluded document that is the first
+    # match of the positive side (seen with "temporarily closed" services).
+    docs = searcher.docs_for_query(where.required or q.Every())
+    excluded = set(searcher.docs_for_query(where.excluded)) if where.excluded else set()
+    return [Candidate(doc, ids[doc], None) for doc in docs if doc not in excluded]
