@@ -20,6 +20,9 @@ from wellbeing.directory.search.index import STEMMED
 from wellbeing.directory.search.synonyms import Synonyms, words
 
 TEXT_FIELDS = ("name", "terms", "body")
+# Synonyms stand for a kind of help, which names and taxonomy terms carry; leaving the long
+# descriptions to the typed words keeps a query's postings (and its time) small.
+SYNONYM_FIELDS = ("name", "terms")
 SYNONYM_BOOST = 0.6  # what was typed outranks what it stands for
 PHRASE_BOOST = 1.5  # typed words side by side in a name or description
 MAX_QUERY_CHARS = 200  # what we search of a longer text (people are told it was cut)
@@ -38,7 +41,7 @@ _REQUEST_WORDS_TEXT = """
     which who with would you your
 """
 REQUEST_WORDS = frozenset(_REQUEST_WORDS_TEXT.split())
-Any = q.PreloadedOr  # each group's alternatives, loaded as one array of matches
+Any = q.Or  # stepped through, so that only the best LEXICAL_DEPTH matches are scored in full
 
 
 @dataclass
@@ -95,43 +98,56 @@ def known(reader: IndexReader, token: str) -> bool:
 
 
 def _word_forms(reader: IndexReader, word: str) -> list[str]:
-    """Stems of the word and of its English forms that occur in the index (at least the stem)."""
+    """Stems of the word, and of its English forms that occur in the index when the stem itself
+    does not ("singers" stems to "singer", which finds nothing; "singing" does)."""
     own = [token.text for token in STEMMED(word)]
-    if not own:
-        return []  # a stop word
-    if len(word) > MAX_WORD_CHARS:
-        return own
+    if not own or len(word) > MAX_WORD_CHARS or any(known(reader, token) for token in own):
+        return own  # a stop word (none), a word too long to vary, or one the index knows
     forms = {token.text for form in variations(word) for token in STEMMED(form)}
     return own + sorted(form for form in forms - set(own) if known(reader, form))
 
 
-def _alternative(reader: IndexReader, phrase: tuple[str, ...], boost: float) -> q.Query | None:
+def _alternative(
+    reader: IndexReader, phrase: tuple[str, ...], boost: float, fields: tuple[str, ...]
+) -> q.Query | None:
     if len(phrase) == 1:
         forms = _word_forms(reader, phrase[0])
         if not forms:
             return None
-        return Any([q.Term(f, form, boost=boost) for f in TEXT_FIELDS for form in forms])
+        return Any([q.Term(f, form, boost=boost) for f in fields for form in forms])
     tokens = [token.text for token in STEMMED(" ".join(phrase))]
     if not tokens:
         return None
     if len(tokens) == 1:
-        return Any([q.Term(field, tokens[0], boost=boost) for field in TEXT_FIELDS])
-    return Any([q.Phrase(field, tokens, boost=boost) for field in TEXT_FIELDS])
+        return Any([q.Term(field, tokens[0], boost=boost) for field in fields])
+    # A phrase in the short fields; in a description, its words anywhere (checking positions
+    # there costs more than it adds).
+    return Any(
+        [
+            q.Phrase(field, tokens, boost=boost)
+            if field != "body"
+            else q.And([q.Term(field, token) for token in tokens], boost=boost)
+            for field in fields
+        ]
+    )
 
 
 def _group_query(reader: IndexReader, group: Group) -> q.Query | None:
-    options = [_alternative(reader, group.typed, 1.0)]
-    options += [_alternative(reader, alternate, SYNONYM_BOOST) for alternate in group.alternates]
+    options = [_alternative(reader, group.typed, 1.0, TEXT_FIELDS)]
+    options += [
+        _alternative(reader, alternate, SYNONYM_BOOST, SYNONYM_FIELDS)
+        for alternate in group.alternates
+    ]
     present = [option for option in options if option is not None]
     return Any(present) if present else None
 
 
 def _phrase_bonus(found: list[Group]) -> q.Query | None:
-    """Typed words that stand side by side in a name or description score a little more."""
+    """Typed words that stand side by side in a name score a little more."""
     tokens = [t.text for g in found if len(g.typed) == 1 for t in STEMMED(g.typed[0])]
     if len(tokens) < 2:
         return None
-    return q.Or([q.Phrase(field, tokens, slop=2, boost=PHRASE_BOOST) for field in ("name", "body")])
+    return q.Phrase("name", tokens, slop=2, boost=PHRASE_BOOST)
 
 
 def text_query(reader: IndexReader, text: str, synonyms: Synonyms) -> TextQuery | None:

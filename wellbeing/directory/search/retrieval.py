@@ -23,7 +23,7 @@ from wellbeing.directory.search.query import TextQuery, text_query
 from wellbeing.directory.search.spelling import correct, has_meaning
 from wellbeing.directory.search.synonyms import current_synonyms
 
-LEXICAL_DEPTH = 500  # the best word matches considered (the rest match too few words to show)
+LEXICAL_DEPTH = 200  # the best word matches considered (the rest match too few words to show)
 SEMANTIC_DEPTH = 100  # the nearest listings by meaning considered
 SEMANTIC_FLOOR = 0.18  # below this cosine similarity a listing is not about what was asked
 SEMANTIC_WINDOW = 0.15  # nor is one this far below the best match

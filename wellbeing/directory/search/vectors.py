@@ -18,7 +18,17 @@ from typing import Any
 
 import numpy as np
 from flask import Flask, current_app
-from sqlalchemy import ForeignKey, LargeBinary, String, Text, delete, func, select, update
+from sqlalchemy import (
+    ForeignKey,
+    LargeBinary,
+    String,
+    Text,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column, scoped_session
 from whoosh.filedb.filestore import FileStorage
 
@@ -85,21 +95,23 @@ def sync_texts(session: Session, texts: Mapping[str, str]) -> int:
             )
         ).all()
     )
-    changed = [
-        service_id for service_id, digest in digests.items() if stored.get(service_id) != digest
-    ]
-    if changed:
-        vectors_changed()
-    for service_id in changed:
-        session.merge(
-            ServiceEmbedding(
-                service_id=service_id,
-                text=texts[service_id],
-                text_digest=digests[service_id],
-                vector=None,
-                embedded_at=None,
-            )
+    changed = [sid for sid, digest in digests.items() if stored.get(sid) != digest]
+    if not changed:
+        return 0
+    vectors_changed()
+    fresh = [sid for sid in changed if sid not in stored]
+    if fresh:
+        session.execute(
+            insert(ServiceEmbedding),
+            [{"service_id": s, "text": texts[s], "text_digest": digests[s]} for s in fresh],
         )
+    for sid in changed:
+        if sid in stored:
+            session.execute(
+                update(ServiceEmbedding)
+                .where(ServiceEmbedding.service_id == sid)
+                .values(text=texts[sid], text_digest=digests[sid], vector=None, embedded_at=None)
+            )
     return len(changed)
 
 
@@ -109,6 +121,7 @@ def forget(session: Session, service_ids: list[str]) -> None:
         session.execute(
             delete(ServiceEmbedding).where(ServiceEmbedding.service_id.in_(service_ids))
         )
+        vectors_changed()
 
 
 def embedded_digests(session: Session) -> dict[str, str]:
