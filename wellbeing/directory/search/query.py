@@ -24,7 +24,8 @@ TEXT_FIELDS = ("name", "terms", "body")
 # descriptions to the typed words keeps a query's postings (and its time) small.
 SYNONYM_FIELDS = ("name", "terms")
 SYNONYM_BOOST = 0.6  # what was typed outranks what it stands for
-PHRASE_BOOST = 1.5  # typed words side by side in a name or description
+PHRASE_BOOST = 1.5  # typed words side by side in a name
+COMMON_SHARE = 0.2  # a word in more than this share of descriptions is not searched in them
 MAX_QUERY_CHARS = 200  # what we search of a longer text (people are told it was cut)
 MAX_WORDS = 20
 MAX_WORD_CHARS = 25  # no English word forms beyond this: their expansion grows very fast
@@ -107,6 +108,14 @@ def _word_forms(reader: IndexReader, word: str) -> list[str]:
     return own + sorted(form for form in forms - set(own) if known(reader, form))
 
 
+def _too_common(reader: IndexReader, field: str, token: str) -> bool:
+    """A word in a large share of descriptions ("group", "people") tells little there, and
+    scoring its every posting would cost the most; names and needs still count it."""
+    if field != "body":
+        return False
+    return reader.doc_frequency(field, token) > COMMON_SHARE * max(reader.doc_count(), 1)
+
+
 def _alternative(
     reader: IndexReader, phrase: tuple[str, ...], boost: float, fields: tuple[str, ...]
 ) -> q.Query | None:
@@ -114,7 +123,9 @@ def _alternative(
         forms = _word_forms(reader, phrase[0])
         if not forms:
             return None
-        return Any([q.Term(f, form, boost=boost) for f in fields for form in forms])
+        terms = [(f, form) for f in fields for form in forms]
+        telling = [(f, form) for f, form in terms if not _too_common(reader, f, form)]
+        return Any([q.Term(f, form, boost=boost) for f, form in telling or terms])
     tokens = [token.text for token in STEMMED(" ".join(phrase))]
     if not tokens:
         return None

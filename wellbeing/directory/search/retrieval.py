@@ -31,7 +31,7 @@ COVERAGE_FLOOR = 0.5  # a listing matching one of two meaningful words keeps 75%
 RRF_K = 30  # reciprocal rank fusion's constant: lower than the usual 60, as the lists are short
 LEXICAL_WEIGHT = 1.0
 SEMANTIC_WEIGHT = 1.0
-NEEDS_WEIGHT = 1.0
+NEEDS_WEIGHT = 1.5  # the needs behind the words are the link worker's view: they count a bit more
 NEEDS_TOP_UP = 10  # fewer candidates than this under the nearest needs: add others
 NEEDS_DEPTH = 200
 
@@ -66,11 +66,9 @@ def _text(token: str | bytes) -> str:
 def _lexical(searcher: Searcher, search: Search, text_q: TextQuery) -> list[Candidate]:
     """The best LEXICAL_DEPTH matches of the words, scored by BM25F and by how many of the
     meaningful words (or their synonyms) each one matches."""
-    where = search.where
     results = searcher.search(
-        text_q.query,
-        filter=where.required,
-        mask=where.excluded,
+        _narrowed(text_q.query, search.where),
+        mask=search.where.excluded,
         limit=LEXICAL_DEPTH,
         terms=len(text_q.groups) > 1,
     )
@@ -91,14 +89,46 @@ def _lexical(searcher: Searcher, search: Search, text_q: TextQuery) -> list[Cand
     return found
 
 
+def _narrowed(query: q.Query, where: IndexFilter) -> q.Query:
+    """The query, also matching the filters: stepped through together, so a small area or one
+    need is not first listed in full (a spatial pre-filter that costs what it matches)."""
+    if where.required is None:
+        return query
+    return q.And([query, q.ConstantScoreQuery(where.required, 0.0)])
+
+
 def _allowed(searcher: Searcher, search: Search, candidates: q.Query) -> dict[str, int]:
     """service id -> docnum of the candidates that pass the search's filters."""
     where = search.where
     allowed = searcher.search(
-        candidates, filter=where.required, mask=where.excluded, limit=None, scored=False
+        _narrowed(candidates, where), mask=where.excluded, limit=None, scored=False
     )
     ids = searcher.reader().column_reader("id", translate=True)
     return {ids[docnum]: docnum for docnum in allowed.docs()}
+
+
+_docnums: dict[tuple[int, int], dict[str, int]] = {}
+
+
+def _docnums_by_id(searcher: Searcher) -> dict[str, int]:
+    """service id -> docnum in this searcher's index (worked out once per index generation)."""
+    reader = searcher.reader()
+    key = (id(searcher), reader.generation())
+    if key not in _docnums:
+        ids = reader.column_reader("id", translate=True)
+        _docnums.clear()  # only the current generation is ever asked for again
+        _docnums[key] = {ids[docnum]: docnum for docnum in reader.all_doc_ids()}
+    return _docnums[key]
+
+
+def _passing(searcher: Searcher, search: Search, docnums: list[int]) -> set[int]:
+    """Which of these documents pass the search's filters."""
+    passing = set(docnums)
+    if search.where.excluded is not None:
+        passing -= set(searcher.docs_for_query(search.where.excluded))
+    if search.where.required is not None and passing:
+        passing &= set(searcher.docs_for_query(search.where.required))
+    return passing
 
 
 def _semantic(searcher: Searcher, search: Search, query: np.ndarray) -> list[Candidate]:
@@ -106,8 +136,10 @@ def _semantic(searcher: Searcher, search: Search, query: np.ndarray) -> list[Can
     nearest = vectors.nearest(query, SEMANTIC_DEPTH, SEMANTIC_FLOOR)
     if not nearest:
         return []
-    docnums = _allowed(searcher, search, q.Or([q.Term("id", sid) for sid, _ in nearest]))
-    kept = [Candidate(docnums[sid], sid, score) for sid, score in nearest if sid in docnums]
+    by_id = _docnums_by_id(searcher)
+    found = [(by_id[sid], sid, score) for sid, score in nearest if sid in by_id]
+    passing = _passing(searcher, search, [docnum for docnum, _, _ in found])
+    kept = [Candidate(docnum, sid, score) for docnum, sid, score in found if docnum in passing]
     # Far below the best match in meaning is not a match: "walks" is not about a phone line.
     best = kept[0].score or 0.0 if kept else 0.0
     return [c for c in kept if (c.score or 0.0) >= best - SEMANTIC_WINDOW]
