@@ -138,6 +138,16 @@ def test_with_a_postcode_good_matches_nearby_come_first() -> None:
     assert distances == sorted(distances)
 
 
+def test_several_words_within_a_distance_and_with_filters() -> None:
+    # The filters are stepped through with the words: their terms must not be taken for words.
+    results = find_services(
+        "health walks by the river", postcode="GL5 1HE", radius_m=30_000, per_page=50
+    )
+    assert results.total > 0
+    assert all(hit.distance_m is None or hit.distance_m <= 30_000 for hit in results.items)
+    assert "Stroud Valleys Health Walks" in names(results, 3)
+
+
 def test_the_oruk_api_ranks_as_the_directory_does(client: FlaskClient) -> None:
     for text in ("I feel lonely", "singing for breathing problems"):
         page = get_json(client, f"{BASE}/services?search={text}&per_page=5")

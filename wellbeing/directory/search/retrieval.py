@@ -19,7 +19,7 @@ from wellbeing.directory.search import vectors
 from wellbeing.directory.search.embeddings import embed_query
 from wellbeing.directory.search.filters import IndexFilter, ScheduleRule, ServiceFilters
 from wellbeing.directory.search.needs import nearest_needs
-from wellbeing.directory.search.query import TextQuery, text_query
+from wellbeing.directory.search.query import TEXT_FIELDS, TextQuery, text_query
 from wellbeing.directory.search.spelling import correct, has_meaning
 from wellbeing.directory.search.synonyms import current_synonyms
 
@@ -60,7 +60,7 @@ class Search:
 
 
 def _text(token: str | bytes) -> str:
-    return token.decode() if isinstance(token, bytes) else token
+    return token.decode(errors="replace") if isinstance(token, bytes) else token
 
 
 def _lexical(searcher: Searcher, search: Search, text_q: TextQuery) -> list[Candidate]:
@@ -81,7 +81,9 @@ def _lexical(searcher: Searcher, search: Search, text_q: TextQuery) -> list[Cand
     for hit in results:
         score = hit.score or 0.0
         if len(group_terms) > 1:
-            matched = {(name, _text(token)) for name, token in hit.matched_terms()}
+            matched = {
+                (name, _text(token)) for name, token in hit.matched_terms() if name in TEXT_FIELDS
+            }
             covered = sum(1 for terms in group_terms if terms & matched) / len(group_terms)
             score *= COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * covered
         found.append(Candidate(hit.docnum, ids[hit.docnum], score))
