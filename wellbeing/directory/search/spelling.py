@@ -22,6 +22,7 @@ from wellbeing.extensions import db
 
 MIN_LENGTH = 4  # shorter words are too easily "corrected" into other real words
 CANDIDATES = 20
+MAX_CORRECTIONS = 3  # a query of twenty made-up words costs no more than one of three
 PLACES_TTL_S = 60.0  # place names change rarely: read them again a minute later
 
 
@@ -142,9 +143,15 @@ def correct(searcher: Searcher, text: str, synonyms: Synonyms) -> str | None:
     None when nothing needed correcting (or nothing close was found)."""
     typed = list(words(text))[:MAX_WORDS]
     corrected = []
+    tries = 0
     for word in typed:
-        if len(word) > MAX_WORD_CHARS or is_real_word(searcher, word, synonyms):
+        if (
+            tries >= MAX_CORRECTIONS
+            or len(word) > MAX_WORD_CHARS
+            or is_real_word(searcher, word, synonyms)
+        ):
             corrected.append(word)
         else:
+            tries += 1
             corrected.append(_closest(searcher, word, synonyms) or word)
     return " ".join(corrected) if corrected != typed else None
