@@ -275,6 +275,12 @@ def suggestion_labels(body: str) -> list[str]:
     return [label.replace("&#39;", "'") for label in labels]
 
 
+def _miles(label: str) -> float:
+    """The distance a suggestion's label gives (0 for one by phone or online)."""
+    found = re.search(r"(\d+\.\d) miles away$", label)
+    return float(found.group(1)) if found else 0.0
+
+
 def test_suggestions_near_the_persons_postcode_come_first_with_their_distance(
     client, login_as, seeded_directory
 ):
@@ -294,6 +300,11 @@ def test_suggestions_near_the_persons_postcode_come_first_with_their_distance(
     # comes first, not the money advice service in Glasgow that matches the words as well.
     nearby = "Money Worries Drop-in, Barton (Fairshare Money Advice Gloucestershire)"
     assert labels[0] == f"{nearby} {DASH} 0.3 miles away"
+    # Services near the person come before any a hundred miles away, however well they match.
+    miles = [_miles(label) for label in labels]
+    near = [i for i, distance in enumerate(miles) if distance <= 100]
+    far = [i for i, distance in enumerate(miles) if distance > 100]
+    assert near and far and max(near) < min(far)
 
     checkbox = r'name="suggested_service_ids" type="checkbox" value="([^"]+)"'
     ticked = re.search(checkbox, body).group(1)

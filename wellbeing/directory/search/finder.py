@@ -36,8 +36,7 @@ from wellbeing.directory.search.retrieval import Candidate, Search, match
 from wellbeing.extensions import db
 
 SORTS = ("relevance", "distance", "name")
-PLACE_SCALE_M = 8_000.0  # relevance is halved (above its floor) this far away
-NEARNESS_FLOOR = 0.3  # however far, a good match keeps this share of its relevance
+PLACE_SCALE_M = 15_000.0  # relevance is halved this far away; a quarter at twice as far
 NO_PREMISES_M = 3_000.0
 __all__ = ["SearchResults", "ServiceFilters", "ServiceHit", "find_services", "iter_services"]
 
@@ -149,10 +148,11 @@ def _order(searcher: Searcher, found: list[Candidate], sort: str, search: Search
 
 
 def _nearness(metres: float | None) -> float:
-    """How much being near adds to relevance: 1 on the doorstep, a half at PLACE_SCALE_M; a
-    service with no premises (by phone, online) counts as a short trip."""
+    """How much being near keeps of relevance: all of it nearby (0.96 at 3 km), a half at
+    PLACE_SCALE_M, next to nothing a hundred miles away (a community group is somewhere people go
+    each week); a service with no premises (by phone, online) counts as a short trip."""
     distance = NO_PREMISES_M if metres is None else metres
-    return NEARNESS_FLOOR + (1 - NEARNESS_FLOOR) / (1 + distance / PLACE_SCALE_M)
+    return 1 / (1 + (distance / PLACE_SCALE_M) ** 2)
 
 
 def _hits(page: list[Candidate], text_q: TextQuery | None) -> list[ServiceHit]:
