@@ -225,3 +225,16 @@ def test_the_model_files_are_the_ones_we_checked() -> None:
         ["I feel lonely", "Befriending: weekly visits for isolated people", "Debt advice"]
     )
     assert float(lonely @ befriending) > float(lonely @ debt) + 0.1
+
+
+def test_the_page_says_which_words_it_searched_and_offers_what_was_typed(
+    client: FlaskClient,
+) -> None:
+    body = client.get("/directory?q=lonley").get_data(as_text=True)
+    assert "Showing results for <strong>lonely</strong>" in body
+    assert "spelling=exact" in body and "Search instead for lonley" in body
+
+    exact = client.get("/directory?q=lonley&spelling=exact").get_data(as_text=True)
+    assert "Showing results for" not in exact
+    assert "No services match your search" in exact
+    assert "/refer" in exact  # the link-worker route
