@@ -14,6 +14,7 @@ from wellbeing.directory.forms import RADIUS_CHOICES, SearchForm
 from wellbeing.directory.geo import PostcodeError
 from wellbeing.directory.models import Location, Service, ServiceAtLocation
 from wellbeing.directory.search.finder import ServiceFilters, find_services
+from wellbeing.directory.search.query import MAX_QUERY_CHARS
 from wellbeing.extensions import db
 from wellbeing.query_args import page_number_or_first
 from wellbeing.security import local_path
@@ -22,7 +23,6 @@ bp = Blueprint("directory", __name__, url_prefix="/directory", template_folder="
 MAX_PAGE = 9_999  # deeper pages are never linked: the search says to narrow it down
 PER_PAGE = 10
 DEFAULT_RADIUS_MILES = "10"
-SEARCHED_CHARS = 200  # how much of a long text the search uses (the search's MAX_QUERY_CHARS)
 
 
 @bp.app_context_processor
@@ -143,7 +143,7 @@ def search() -> tuple[str, int] | str:
         page_url=page_url,
         search_url=search_url,
         wider_radius=wider_radius(form.radius.data),
-        searched_chars=SEARCHED_CHARS,
+        searched_chars=MAX_QUERY_CHARS,
         return_to=request.full_path,
         filters_html=filters_html(form),
     ), status
