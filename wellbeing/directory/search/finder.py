@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from flask import current_app
 from markupsafe import Markup
 from sqlalchemy import select
 from whoosh import query as q
@@ -20,7 +19,6 @@ from whoosh.searching import Searcher
 
 from wellbeing.directory.geo import Point, distance_m, lookup_postcode
 from wellbeing.directory.models import Location, Service
-from wellbeing.directory.search import vectors
 from wellbeing.directory.search.documents import LISTING_OPTIONS
 from wellbeing.directory.search.filters import (
     ServiceFilters,
@@ -181,6 +179,7 @@ class _Outcome:
     corrected: str | None
     cut: bool
     origin: Point | None
+    semantic: bool = False
 
 
 def _run(
@@ -208,7 +207,7 @@ def _run(
         text_q, found, corrected = match(index, search)
         found = _keep_open(_measure(index, found, search), search)
         _order(index, found, sort, search)
-    return _Outcome(found, text_q, typed, corrected, was_cut, origin)
+    return _Outcome(found, text_q, typed, corrected, was_cut, origin, search.semantic)
 
 
 def find_services(
@@ -246,9 +245,7 @@ def find_services(
         typed_text=outcome.typed,
         corrected_from=outcome.typed if outcome.corrected else None,
         cut=outcome.cut,
-        semantic=bool(outcome.typed)
-        and vectors.model_status()[1] is not None
-        and current_app.config["WELLBEING_SEARCH_MODE"] != "lexical",
+        semantic=outcome.semantic,
     )
 
 

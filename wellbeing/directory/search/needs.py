@@ -14,7 +14,7 @@ import numpy as np
 from sqlalchemy import select
 
 from wellbeing.directory.models import TaxonomyTerm
-from wellbeing.directory.search.embeddings import Embedder
+from wellbeing.directory.search.embeddings import DIMENSIONS, Embedder
 from wellbeing.extensions import db
 
 TERM_FLOOR = 0.3  # below this a need is not what was asked for
@@ -36,7 +36,8 @@ def _term_vectors(embedder: Embedder) -> tuple[list[str], np.ndarray]:
     cached = _cache.get(key)
     if cached is None:
         with _lock:
-            vectors = embedder.embed(texts) if texts else np.zeros((0, 384), np.float32)
+            vectors = embedder.embed(texts) if texts else np.zeros((0, DIMENSIONS), np.float32)
+            _cache.clear()  # only the taxonomy as it is now is asked for again
             cached = _cache[key] = ([term_id for term_id, _, _ in rows], vectors)
     return cached
 

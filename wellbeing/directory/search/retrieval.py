@@ -16,7 +16,7 @@ from whoosh.searching import Searcher
 
 from wellbeing.directory.geo import Point
 from wellbeing.directory.search import vectors
-from wellbeing.directory.search.embeddings import embed_query
+from wellbeing.directory.search.embeddings import Embedder, embed_query
 from wellbeing.directory.search.filters import IndexFilter, ScheduleRule, ServiceFilters
 from wellbeing.directory.search.needs import nearest_needs
 from wellbeing.directory.search.query import TEXT_FIELDS, TextQuery, text_query
@@ -57,6 +57,7 @@ class Search:
     where: IndexFilter = field(default_factory=lambda: IndexFilter(None, None))
     local_areas: list[str] = field(default_factory=list)  # the searched place's areas
     correct_spelling: bool = True
+    semantic: bool = False  # whether the listings' meaning took part (set by the search)
 
 
 def _text(token: str | bytes) -> str:
@@ -150,6 +151,7 @@ def _semantic(searcher: Searcher, search: Search, query: np.ndarray) -> list[Can
 def _by_needs(
     searcher: Searcher,
     search: Search,
+    embedder: Embedder,
     query: np.ndarray,
     pool: list[Candidate],
     semantic: list[Candidate],
@@ -157,8 +159,7 @@ def _by_needs(
     """Services filed under the needs nearest the words' meaning: the nearest need first, and
     within a need, the listings nearest in meaning first. They are drawn from what the words
     and the listings' meaning found; when that is little, from everything filed there."""
-    _status, embedder = vectors.model_status()
-    needs = nearest_needs(embedder, query) if embedder is not None else []
+    needs = nearest_needs(embedder, query)
     if not needs:
         return []
     closeness: dict[int, float] = {}
@@ -199,11 +200,12 @@ def _by_text(
     if text_q and mode != "semantic":
         rankings.append((_lexical(searcher, search, text_q), LEXICAL_WEIGHT))
     _status, embedder = vectors.model_status() if mode != "lexical" else (None, None)
+    search.semantic = embedder is not None
     if embedder is not None:
         query = embed_query(embedder, text)
         semantic = _semantic(searcher, search, query)
         pool = [candidate for ranking, _ in rankings for candidate in ranking] + semantic
-        needs = _by_needs(searcher, search, query, pool, semantic)
+        needs = _by_needs(searcher, search, embedder, query, pool, semantic)
         rankings += [(semantic, SEMANTIC_WEIGHT), (needs, NEEDS_WEIGHT)]
     present = [(ranking, weight) for ranking, weight in rankings if ranking]
     if len(present) == 1:

@@ -9,7 +9,6 @@ replaced by the closest word of the directory's own listings (Damerau-Levenshtei
 import time
 from functools import cache
 
-from flask import current_app
 from sqlalchemy import select
 from whoosh import query as q
 from whoosh.searching import Searcher
@@ -18,6 +17,7 @@ from wellbeing.directory.models import Address, Area, Neighbourhood
 from wellbeing.directory.search.index import STEMMED
 from wellbeing.directory.search.query import MAX_WORD_CHARS, MAX_WORDS, REQUEST_WORDS, known
 from wellbeing.directory.search.synonyms import Synonyms, words
+from wellbeing.directory.search.vectors import app_key
 from wellbeing.extensions import db
 
 MIN_LENGTH = 4  # shorter words are too easily "corrected" into other real words
@@ -82,7 +82,7 @@ _places: dict[str, tuple[float, frozenset[str]]] = {}
 
 def place_words() -> frozenset[str]:
     """Words of the directory's place names: areas, neighbourhoods, towns and regions."""
-    key = f"{db.engine.url}|{current_app.config['WELLBEING_INDEX_DIR']}"  # many apps in tests
+    key = app_key()
     cached = _places.get(key)
     if cached is not None and time.monotonic() - cached[0] < PLACES_TTL_S:
         return cached[1]

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -105,13 +106,19 @@ def sync_texts(session: Session, texts: Mapping[str, str]) -> int:
             insert(ServiceEmbedding),
             [{"service_id": s, "text": texts[s], "text_digest": digests[s]} for s in fresh],
         )
-    for sid in changed:
-        if sid in stored:
-            session.execute(
-                update(ServiceEmbedding)
-                .where(ServiceEmbedding.service_id == sid)
-                .values(text=texts[sid], text_digest=digests[sid], vector=None, embedded_at=None)
-            )
+    edited = [
+        {
+            "service_id": s,
+            "text": texts[s],
+            "text_digest": digests[s],
+            "vector": None,
+            "embedded_at": None,
+        }
+        for s in changed
+        if s in stored
+    ]
+    if edited:  # one UPDATE by primary key, executed for every row
+        session.execute(update(ServiceEmbedding), edited)
     return len(changed)
 
 
@@ -138,12 +145,11 @@ def pending_count(session: Session | scoped_session[Any]) -> int:
     return session.execute(statement).scalar_one()
 
 
-def embed_pending(
-    embedder: Embedder, progress: Callable[[int], None] | None = None, limit: int | None = None
-) -> int:
-    """Embed the listings that have no vector, a batch at a time; returns how many were done."""
+def embed_pending(embedder: Embedder, progress: Callable[[int], None] | None = None) -> int:
+    """Embed the listings that have no vector, a batch at a time, until none is left; returns
+    how many were done."""
     done = 0
-    while limit is None or done < limit:
+    while True:
         with Session(db.engine) as session:
             rows = session.execute(
                 select(
@@ -172,7 +178,6 @@ def embed_pending(
         done += len(rows)
         if progress is not None:
             progress(len(rows))
-    return done
 
 
 @dataclass
@@ -183,11 +188,10 @@ class Matrix:
     ids: list[str]
     vectors: np.ndarray
 
+    @cached_property
     def rows(self) -> dict[str, int]:
-        """service id -> its row (worked out once per matrix)."""
-        if not hasattr(self, "_rows"):
-            self._rows = {service_id: row for row, service_id in enumerate(self.ids)}
-        return self._rows
+        """service id -> its row."""
+        return {service_id: row for row, service_id in enumerate(self.ids)}
 
 
 _matrices: dict[str, Matrix] = {}
@@ -201,6 +205,12 @@ def _version(session: Session | scoped_session[Any]) -> datetime | None:
     return session.execute(select(func.max(ServiceEmbedding.embedded_at))).scalar_one()
 
 
+def app_key() -> str:
+    """What per-process caches of this app's data are kept under: its database and index (a test
+    suite runs many apps in one process)."""
+    return f"{db.engine.url}|{current_app.config['WELLBEING_INDEX_DIR']}"
+
+
 def vectors_changed() -> None:
     """This process changed the vectors: the next search reloads them."""
     _checked.clear()
@@ -209,8 +219,7 @@ def vectors_changed() -> None:
 def matrix() -> Matrix:
     """This database's vectors, reloaded when a newer one appears (checked every RECHECK_S, and
     at once after this process embedded or removed some)."""
-    # Per database and index: a test suite runs many apps in one process.
-    key = f"{db.engine.url}|{current_app.config['WELLBEING_INDEX_DIR']}"
+    key = app_key()
     cached = _matrices.get(key)
     now = time.monotonic()
     if cached is not None and now - _checked.get(key, -RECHECK_S) < RECHECK_S:
@@ -247,7 +256,7 @@ def nearest(query: np.ndarray, limit: int, floor: float) -> list[tuple[str, floa
 def similarities(query: np.ndarray, service_ids: list[str]) -> dict[str, float]:
     """The query's cosine with each of these services' listings (those that have a vector)."""
     stored = matrix()
-    rows = stored.rows()
+    rows = stored.rows
     wanted = [(sid, rows[sid]) for sid in service_ids if sid in rows]
     if not wanted:
         return {}
@@ -269,10 +278,7 @@ def _embed_all(app: Flask) -> int:
         if not lock.acquire(blocking=False):
             return 0  # the holder looks again when it is done
         try:
-            done = 0
-            while batch := embed_pending(embedder):
-                done += batch
-            return done
+            return embed_pending(embedder)
         finally:
             lock.release()
 
