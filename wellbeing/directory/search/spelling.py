@@ -56,9 +56,7 @@ def is_real_word(searcher: Searcher, word: str, synonyms: Synonyms) -> bool:
     stems = [token.text for token in STEMMED(word)]
     if not stems or any(known(searcher.reader(), s) for s in stems):
         return True
-    return (
-        word in _english() or word.replace("'", "") in _english() or word in _vocabulary(synonyms)
-    )
+    return word in _english() or word in _vocabulary(synonyms)
 
 
 def has_meaning(text: str, synonyms: Synonyms) -> bool:
