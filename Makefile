@@ -16,7 +16,8 @@ export WELLBEING_DEMO_PASSWORD
 .PHONY: run dev test test-sqlite test-postgres lint setup database chromium clean
 
 run: database ## Set everything up and serve the app with gunicorn on http://127.0.0.1:8000
-	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - \
+		--access-logformat '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms' wsgi:app
 
 dev: database ## The same, with Flask's debug server (auto-reload)
 	$(FLASK) run --debug --host $(HOST) --port $(PORT)

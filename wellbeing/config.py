@@ -81,6 +81,14 @@ class Config:
         )
         self.RATELIMIT_STORAGE_URI = _text("RATELIMIT_STORAGE_URI", "memory://")
         self.WELLBEING_TRUST_PROXY = _flag("WELLBEING_TRUST_PROXY")
+        # Host names this site answers to (comma-separated); empty accepts any (development).
+        self.TRUSTED_HOSTS = [
+            host.strip() for host in _text("WELLBEING_TRUSTED_HOSTS", "").split(",") if host.strip()
+        ] or None
+        # A signed-in staff member's session ends after this many minutes without a request.
+        self.WELLBEING_SESSION_IDLE_MINUTES = _whole_number(
+            "WELLBEING_SESSION_IDLE_MINUTES", 30, minimum=1, maximum=24 * 60
+        )
         self.NHSUK_FRONTEND_DIR = _text("NHSUK_FRONTEND_DIR", str(NHSUK_DIST))
         # Directory and search.
         self.WELLBEING_INDEX_DIR = _text("WELLBEING_INDEX_DIR", str(INSTANCE_DIR / "index"))
@@ -123,7 +131,8 @@ class Config:
         self.WELLBEING_DEMO_PASSWORD = _text("WELLBEING_DEMO_PASSWORD", "")
 
     SERVICE_NAME = "Wellbeing"
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Statement parameters are people's details: never in an error message or a log.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = 8 * 60 * 60  # one working day

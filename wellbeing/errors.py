@@ -1,4 +1,11 @@
-"""Error pages: JSON for ``/api/...`` paths, NHS.UK styled HTML elsewhere."""
+"""Error pages: JSON for ``/api/...`` paths, NHS.UK styled HTML elsewhere.
+
+An unexpected error is logged by where it happened (exception types and the stack), never by its
+message: messages can quote the data that caused them (a database's "Key (email)=(...)", a
+``ValueError`` naming a value), and requests carry people's details.
+"""
+
+import traceback
 
 from flask import Flask, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -30,12 +37,33 @@ def handle_http_exception(error: HTTPException) -> Response | tuple[str, int]:
     return render_template(template, error=error, status=status), status
 
 
+def redacted_traceback(error: BaseException) -> str:
+    """The stack of ``error`` and of the errors that led to it, with types but no messages."""
+    chain: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    parts = []
+    for item in reversed(chain):
+        stack = "".join(traceback.format_tb(item.__traceback__))
+        kind = f"{type(item).__module__}.{type(item).__qualname__}"
+        parts.append(f"Traceback (most recent call last):\n{stack}{kind} (message withheld)")
+    return "\n\nwhich led to:\n\n".join(parts)
+
+
 def handle_unexpected(error: Exception) -> Response | tuple[str, int]:
     """Roll back whatever the request half-did, log it, and say sorry without details."""
     db.session.rollback()
     if isinstance(error, HTTPException):
         return handle_http_exception(error)
-    current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+    current_app.logger.error(
+        "Unhandled error on %s %s (endpoint %s)\n%s",
+        request.method,
+        request.url_rule.rule if request.url_rule else "(no route)",
+        request.endpoint,
+        redacted_traceback(error),
+    )
     if wants_json():
         return json_error(500, "Something went wrong on our side. Try again later.")
     return render_template("errors/500.html", error=InternalServerError(), status=500), 500

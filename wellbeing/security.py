@@ -1,10 +1,17 @@
-"""Security headers, a per-request CSP nonce and a session cookie that is Secure over HTTPS."""
+"""Security headers, a per-request CSP nonce and a session cookie that is Secure over HTTPS.
+
+Responses that may hold personal data (anything a signed-in person or an API token holder sees,
+and every referral page, form and API) are marked ``Cache-Control: no-store`` so that no browser,
+proxy or shared computer keeps a copy.
+"""
 
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, g, request, session
 from flask.sessions import SecureCookieSessionInterface
+
+from wellbeing import inputs
 
 
 class HttpsAwareSessionInterface(SecureCookieSessionInterface):
@@ -46,8 +53,25 @@ def content_security_policy(nonce: str) -> str:
     )
 
 
+# Paths whose pages and answers are about people, whoever asks.
+PRIVATE_PREFIXES = ("/refer", "/referrals", "/api/referrals", "/account", "/admin", "/api/me")
+
+
+def holds_personal_data() -> bool:
+    """Whether this response may be about a person: signed in, a token, or a private path."""
+    return (
+        "_user_id" in session
+        or "Authorization" in request.headers
+        or request.path.startswith(PRIVATE_PREFIXES)
+    )
+
+
 def set_security_headers(response: Response) -> Response:
     headers = response.headers
+    # Public documents (the ORUK API, static files) say so themselves and keep their caching.
+    if holds_personal_data() and not response.cache_control.public:
+        headers["Cache-Control"] = "no-store"
+        headers.pop("Expires", None)
     headers.setdefault("Content-Security-Policy", content_security_policy(csp_nonce()))
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
@@ -60,6 +84,7 @@ def set_security_headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    inputs.init_app(app)
     app.session_interface = HttpsAwareSessionInterface()
     app.after_request(set_security_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
