@@ -27,7 +27,7 @@ from wellbeing.directory.search.filters import (
     schedules_by_service,
     serving_query,
 )
-from wellbeing.directory.search.index import searcher
+from wellbeing.directory.search.index import column, searcher
 from wellbeing.directory.search.local_areas import local_area_slugs
 from wellbeing.directory.search.query import TextQuery, cut, highlight_text
 from wellbeing.directory.search.retrieval import Candidate, Search, match
@@ -92,7 +92,7 @@ def _measure(searcher: Searcher, found: list[Candidate], search: Search) -> list
     origin = search.origin
     if origin is None or not found:
         return found
-    points = searcher.reader().column_reader("points")
+    points = column(searcher, "points")
     areas: tuple[set[int], set[int]] | None = None
     kept = []
     for candidate in found:
@@ -129,7 +129,7 @@ def _keep_open(found: list[Candidate], search: Search) -> list[Candidate]:
 def _order(searcher: Searcher, found: list[Candidate], sort: str, search: Search) -> None:
     if not found:
         return
-    names = searcher.reader().column_reader("name_sort")
+    names = column(searcher, "name_sort")
     for candidate in found:
         candidate.name = names[candidate.docnum].decode()
     if sort == "relevance" and search.text:

@@ -149,8 +149,22 @@ def _group_query(reader: IndexReader, group: Group) -> q.Query | None:
         _alternative(reader, alternate, SYNONYM_BOOST, SYNONYM_FIELDS)
         for alternate in group.alternates
     ]
-    present = [option for option in options if option is not None]
+    # Alternates often share word forms ("lung", "lungs"; "sing" as typed and as a synonym):
+    # each term is scored once, where it first appears (what was typed comes first).
+    seen: set[object] = set()
+    present = []
+    for option in options:
+        parts = option.subqueries if isinstance(option, Any) else [option] if option else []
+        fresh = [part for part in parts if _identity(part) not in seen]
+        seen.update(_identity(part) for part in fresh)
+        if fresh:
+            present.append(Any(fresh) if len(fresh) > 1 else fresh[0])
     return Any(present) if present else None
+
+
+def _identity(part: q.Query) -> object:
+    """What a part matches, whatever its boost."""
+    return (part.fieldname, part.text) if isinstance(part, q.Term) else part
 
 
 def _phrase_bonus(found: list[Group]) -> q.Query | None:

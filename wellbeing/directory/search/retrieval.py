@@ -8,6 +8,7 @@ are fused by reciprocal rank fusion.
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 
 import numpy as np
 from flask import current_app
@@ -18,12 +19,13 @@ from wellbeing.directory.geo import Point
 from wellbeing.directory.search import vectors
 from wellbeing.directory.search.embeddings import Embedder, embed_query
 from wellbeing.directory.search.filters import IndexFilter, ScheduleRule, ServiceFilters
+from wellbeing.directory.search.index import column
 from wellbeing.directory.search.needs import nearest_needs
-from wellbeing.directory.search.query import TEXT_FIELDS, TextQuery, text_query
+from wellbeing.directory.search.query import TextQuery, text_query
 from wellbeing.directory.search.spelling import correct, has_meaning
 from wellbeing.directory.search.synonyms import current_synonyms
 
-LEXICAL_DEPTH = 200  # the best word matches considered (the rest match too few words to show)
+LEXICAL_DEPTH = 100  # the best word matches considered (the rest match too few words to show)
 SEMANTIC_DEPTH = 100  # the nearest listings by meaning considered
 SEMANTIC_FLOOR = 0.18  # below this cosine similarity a listing is not about what was asked
 SEMANTIC_WINDOW = 0.15  # nor is one this far below the best match
@@ -68,28 +70,38 @@ def _lexical(searcher: Searcher, search: Search, text_q: TextQuery) -> list[Cand
     """The best LEXICAL_DEPTH matches of the words, scored by BM25F and by how many of the
     meaningful words (or their synonyms) each one matches."""
     results = searcher.search(
-        _narrowed(text_q.query, search.where),
-        mask=search.where.excluded,
-        limit=LEXICAL_DEPTH,
-        terms=len(text_q.groups) > 1,
+        _narrowed(text_q.query, search.where), mask=search.where.excluded, limit=LEXICAL_DEPTH
     )
-    ids = searcher.reader().column_reader("id", translate=True)
-    group_terms = [
-        {(name, _text(token)) for name, token in group_q.all_terms()}
-        for _, group_q in text_q.groups
-    ]
-    found = []
-    for hit in results:
-        score = hit.score or 0.0
-        if len(group_terms) > 1:
-            matched = {
-                (name, _text(token)) for name, token in hit.matched_terms() if name in TEXT_FIELDS
-            }
-            covered = sum(1 for terms in group_terms if terms & matched) / len(group_terms)
-            score *= COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * covered
-        found.append(Candidate(hit.docnum, ids[hit.docnum], score))
-    found.sort(key=lambda c: -(c.score or 0.0))
+    ids = column(searcher, "id", translate=True)
+    found = [Candidate(hit.docnum, ids[hit.docnum], hit.score or 0.0) for hit in results]
+    if len(text_q.groups) > 1:
+        covered = _groups_matched(searcher, text_q, [c.docnum for c in found])
+        for candidate in found:
+            share = covered[candidate.docnum] / len(text_q.groups)
+            candidate.score = (candidate.score or 0.0) * (
+                COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * share
+            )
+        found.sort(key=lambda c: -(c.score or 0.0))
     return found
+
+
+def _groups_matched(searcher: Searcher, text_q: TextQuery, docnums: list[int]) -> dict[int, int]:
+    """How many of the word groups each document matches: each group's matcher skips through
+    just these documents (cheaper than recording every matched term of every match)."""
+    counts = dict.fromkeys(docnums, 0)
+    ordered = sorted(counts)
+    for _, group_q in text_q.groups:
+        matcher = group_q.matcher(searcher)
+        for docnum in ordered:
+            if not matcher.is_active():
+                break
+            if matcher.id() < docnum:
+                matcher.skip_to(docnum)
+                if not matcher.is_active():
+                    break
+            if matcher.id() == docnum:
+                counts[docnum] += 1
+    return counts
 
 
 def _narrowed(query: q.Query, where: IndexFilter) -> q.Query:
@@ -100,14 +112,19 @@ def _narrowed(query: q.Query, where: IndexFilter) -> q.Query:
     return q.And([query, q.ConstantScoreQuery(where.required, 0.0)])
 
 
-def _allowed(searcher: Searcher, search: Search, candidates: q.Query) -> dict[str, int]:
-    """service id -> docnum of the candidates that pass the search's filters."""
+def _allowed(
+    searcher: Searcher, search: Search, candidates: q.Query, limit: int | None = None
+) -> dict[str, int]:
+    """service id -> docnum of the (first ``limit``) candidates that pass the search's filters."""
     where = search.where
-    allowed = searcher.search(
-        _narrowed(candidates, where), mask=where.excluded, limit=None, scored=False
+    excluded = set(searcher.docs_for_query(where.excluded)) if where.excluded else set()
+    passing = (
+        docnum
+        for docnum in searcher.docs_for_query(_narrowed(candidates, where))
+        if docnum not in excluded
     )
-    ids = searcher.reader().column_reader("id", translate=True)
-    return {ids[docnum]: docnum for docnum in allowed.docs()}
+    ids = column(searcher, "id", translate=True)
+    return {ids[docnum]: docnum for docnum in islice(passing, limit)}
 
 
 _docnums: dict[tuple[int, int], dict[str, int]] = {}
@@ -169,7 +186,7 @@ def _by_needs(
     filed = {c.service_id: c for c in pool if c.docnum in closeness}
     if len(filed) < NEEDS_TOP_UP:
         wanted = q.Or([q.Term("term_ids", term_id) for term_id, _ in needs])
-        for service_id, docnum in list(_allowed(searcher, search, wanted).items())[:NEEDS_DEPTH]:
+        for service_id, docnum in _allowed(searcher, search, wanted, NEEDS_DEPTH).items():
             filed.setdefault(service_id, Candidate(docnum, service_id, None))
     own = {c.service_id: c.score or 0.0 for c in semantic}
     own.update(vectors.similarities(query, [sid for sid in filed if sid not in own]))
@@ -235,7 +252,7 @@ def _browse(searcher: Searcher, search: Search) -> list[Candidate]:
     """Every service passing the filters, when no words were typed."""
     if searcher.doc_count_all() == 0:
         return []  # an empty index has no columns to read
-    ids = searcher.reader().column_reader("id", translate=True)
+    ids = column(searcher, "id", translate=True)
     where = search.where
     # Not q.AndNot: Whoosh's AndNot matcher can keep an excluded document that is the first
     # match of the positive side (seen with "temporarily closed" services).
