@@ -8,12 +8,13 @@ loaded from the database.
 """
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.orm.interfaces import ORMOption
 from whoosh import query as q
 from whoosh.searching import Searcher
 
@@ -153,12 +154,14 @@ def _nearness(metres: float | None) -> float:
     return 1 / (1 + (distance / PLACE_SCALE_M) ** 2)
 
 
-def _hits(page: list[Candidate], text_q: TextQuery | None) -> list[ServiceHit]:
-    """Load the page's services (with what the result list shows) in page order."""
+def _hits(
+    page: list[Candidate], text_q: TextQuery | None, load: Sequence[ORMOption]
+) -> list[ServiceHit]:
+    """Load the page's services (with what ``load`` names) in page order."""
     if not page:
         return []
     statement = select(Service).where(Service.id.in_([c.service_id for c in page]))
-    loaded = db.session.execute(statement.options(*LISTING_OPTIONS)).unique().scalars()
+    loaded = db.session.execute(statement.options(*load)).unique().scalars()
     services = {service.id: service for service in loaded}
     hits = []
     for candidate in page:
@@ -220,6 +223,7 @@ def find_services(
     sort: str = "relevance",
     now: datetime | None = None,
     correct_spelling: bool = True,
+    load: Sequence[ORMOption] = LISTING_OPTIONS,
 ) -> SearchResults:
     """Services matching words, a place and filters, best first; raises PostcodeError, ValueError.
 
@@ -233,7 +237,7 @@ def find_services(
     outcome = _run(text, postcode, radius_m, filters, sort, now, correct_spelling)
     found = outcome.found
     start = (page - 1) * per_page
-    items = _hits(found[start : start + per_page], outcome.text_q)
+    items = _hits(found[start : start + per_page], outcome.text_q, load)
     return SearchResults(
         items,
         len(found),
@@ -257,10 +261,11 @@ def iter_services(
     sort: str = "relevance",
     now: datetime | None = None,
     batch_size: int = 200,
+    load: Sequence[ORMOption] = LISTING_OPTIONS,
 ) -> Iterator[ServiceHit]:
     """Every result of one search, in order, loaded a batch at a time (for exports and streams)."""
     now = now or datetime.now(UTC)
     _check(1, batch_size, sort, radius_m, now)
     outcome = _run(text, postcode, radius_m, filters, sort, now)
     for start in range(0, len(outcome.found), batch_size):
-        yield from _hits(outcome.found[start : start + batch_size], outcome.text_q)
+        yield from _hits(outcome.found[start : start + batch_size], outcome.text_q, load)
