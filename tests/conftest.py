@@ -111,7 +111,7 @@ def login_as(client: FlaskClient) -> Callable[..., User]:
         user = make_user(Role(role), **fields)
         db.session.commit()
         with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = user.get_id()  # what sign-in stores: id and session version
             session["_fresh"] = True
         return user
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -48,6 +48,8 @@ class User(UserMixin, Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Part of every session's user id (``get_id``): raising it ends all of the user's sessions.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     tokens: Mapped[list["ApiToken"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -57,9 +59,25 @@ class User(UserMixin, Model):
     def _normalise_email(self, _key: str, value: str) -> str:
         return normalise_email(value)
 
+    @validates("active", "password_hash")
+    def _end_sessions_on_change(self, key: str, value: object) -> object:
+        """Disabling the account or changing its password ends every session it has."""
+        current = getattr(self, key)
+        if current is not None and value != current and (key == "password_hash" or not value):
+            self.end_sessions()
+        return value
+
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
+
+    def get_id(self) -> str:
+        """What a session stores: the id and the session version, "12:3"."""
+        return f"{self.id}:{self.session_version}"
+
+    def end_sessions(self) -> None:
+        """Sessions started before this no longer sign anyone in (the caller commits)."""
+        self.session_version = (self.session_version or 0) + 1
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)  # scrypt, Werkzeug's default KDF

@@ -69,6 +69,14 @@ def issue_token(user: User) -> str:
     return token
 
 
+def revoke_tokens(user: User) -> int:
+    """Revoke every API token the user holds; how many that was."""
+    live = [token for token in user.tokens if token.revoked_at is None]
+    for token in live:
+        token.revoked_at = utcnow()
+    return len(live)
+
+
 def user_for_token(token: str) -> User | None:
     """The active user owning this unrevoked token, or None."""
     row = db.session.execute(

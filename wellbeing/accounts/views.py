@@ -1,24 +1,22 @@
 """Sign in and sign out."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from wellbeing.accounts import sign_in_limits
 from wellbeing.accounts.forms import SignInForm
-from wellbeing.accounts.models import User
 from wellbeing.accounts.services import authenticate
-from wellbeing.extensions import csrf, db, limiter, login_manager
+from wellbeing.accounts.sessions import check_session, end_sessions, start_session
+from wellbeing.extensions import db
 from wellbeing.security import local_path
 
 bp = Blueprint("accounts", __name__, url_prefix="/account", template_folder="templates")
+bp.before_app_request(check_session)
 
 SIGN_IN_FAILED = "Enter a correct email address and password. Your account may also be disabled."
 
-
-@login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+Page = Response | tuple[str, int] | tuple[str, int, dict[str, str]] | str
 
 
 def _safe_next(target: str | None) -> str:
@@ -26,36 +24,38 @@ def _safe_next(target: str | None) -> str:
     return local_path(target) or url_for("main.home")
 
 
-def _failed_sign_in(response: Response) -> bool:
-    return response.status_code != 303
+def _sign_in_page(form: SignInForm, status: int, headers: dict[str, str] | None = None) -> Page:
+    return render_template("accounts/sign_in.html", form=form), status, headers or {}
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_RATE_LIMIT"],
-    methods=["POST"],
-    deduct_when=_failed_sign_in,
-)
-def sign_in() -> Response | tuple[str, int] | str:
+def sign_in() -> Page:
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")), 303)
     form = SignInForm()
-    if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
-        if user is not None:
-            login_user(user)
-            db.session.commit()
-            flash(f"Signed in as {user.name}", "success")
-            return redirect(_safe_next(request.args.get("next")), 303)
-        form.form_errors.append(SIGN_IN_FAILED)
-    status = 422 if request.method == "POST" else 200
-    return render_template("accounts/sign_in.html", form=form), status
+    if not form.validate_on_submit():
+        return _sign_in_page(form, 422 if request.method == "POST" else 200)
+    email = form.email.data
+    refusal = sign_in_limits.account_refusal(email)
+    user = authenticate(email, form.password.data) if refusal is None else None
+    if user is not None:
+        start_session(user)
+        db.session.commit()
+        flash(f"Signed in as {user.name}", "success")
+        return redirect(_safe_next(request.args.get("next")), 303)
+    refusal = refusal or sign_in_limits.count_failure(email)
+    if refusal is not None:
+        form.form_errors.append(refusal.message)
+        return _sign_in_page(form, 429, {"Retry-After": str(refusal.retry_after)})
+    form.form_errors.append(SIGN_IN_FAILED)
+    return _sign_in_page(form, 422)
 
 
-# Signing someone out is harmless, so the header's sign-out button needs no CSRF token.
 @bp.post("/sign-out")
-@csrf.exempt
 def sign_out() -> Response:
-    logout_user()
+    """Sign out on every browser: a copy of this session's cookie stops working too."""
+    if current_user.is_authenticated:
+        end_sessions(current_user)
+        db.session.commit()
     flash("You have signed out", "success")
     return redirect(url_for("main.home"), 303)
