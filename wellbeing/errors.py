@@ -8,6 +8,7 @@ message: messages can quote the data that caused them (a database's "Key (email)
 import traceback
 
 from flask import Flask, current_app, jsonify, render_template, request
+from flask.globals import request_ctx
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
@@ -31,6 +32,8 @@ def handle_http_exception(error: HTTPException) -> Response | tuple[str, int]:
     status = error.code or 500
     if wants_json():
         return json_error(status, error.description or error.name)
+    if request_ctx.url_adapter is None:  # never routed (an untrusted Host): no page can link
+        return Response(f"{error.name}: {error.description}", status, mimetype="text/plain")
     template = TEMPLATES.get(status) or (
         "errors/500.html" if status >= 500 else "errors/generic.html"
     )

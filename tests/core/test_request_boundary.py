@@ -104,3 +104,19 @@ def test_no_text_in_a_query_string_gives_a_server_error(client, value, name) -> 
     for path in ("/directory", "/api/oruk/services", "/admin/audit", "/"):
         response = client.get(path, query_string={name: value})
         assert response.status_code < 500, (path, name)
+
+
+def test_only_trusted_hosts_are_answered_when_they_are_set(app) -> None:
+    app.config["TRUSTED_HOSTS"] = ["wellbeing.example.org"]
+    client = app.test_client()
+    assert client.get("/healthz", headers={"Host": "wellbeing.example.org"}).status_code == 200
+    assert client.get("/healthz", headers={"Host": "evil.example"}).status_code == 400
+
+
+def test_trusted_hosts_come_from_the_environment(monkeypatch) -> None:
+    from wellbeing.config import Config
+
+    monkeypatch.setenv("WELLBEING_TRUSTED_HOSTS", "wellbeing.example.org, localhost ,")
+    assert Config().TRUSTED_HOSTS == ["wellbeing.example.org", "localhost"]
+    monkeypatch.setenv("WELLBEING_TRUSTED_HOSTS", "")
+    assert Config().TRUSTED_HOSTS is None
