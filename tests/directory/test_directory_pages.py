@@ -1,5 +1,6 @@
 """The public directory pages: search with words, postcode and filters; the service page."""
 
+import html
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -205,13 +206,84 @@ def test_sort_offers_nearest_first_only_with_a_postcode(client: FlaskClient) -> 
 def test_emptying_the_postcode_in_the_form_searches_everywhere_by_best_match(
     client: FlaskClient,
 ) -> None:
-    response = client.get("/directory?q=walking&postcode=&radius=10&sort=distance")
+    response = client.get("/directory?q=walking&postcode=&radius=&sort=distance")
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and "There is a problem" not in body
     assert re.search(r'<option value="relevance" selected\s*>Best match', body)
     assert re.search(r'<option value="" selected\s*>Any distance', body)
     assert "Glasgow Green Saturday 5k" in result_names(body)
-    assert client.get("/directory?radius=5").status_code == 200  # no postcode: no distance
+
+
+def field_error(body: str, name: str) -> str:
+    """The message shown at a field, after checking the error summary links to it."""
+    assert "There is a problem" in body
+    error = rf'id="{name}-error"\s*>\s*<span[^>]*>Error: </span>(.*?)</span>'
+    message = re.search(error, body, re.S)
+    assert message, f"no error at {name}"
+    text = message.group(1).strip()
+    assert re.search(rf'<a href="#{name}"\s*>\s*{re.escape(text)}\s*</a>', body)
+    return html.unescape(text)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=singing&postcode=&radius=10",  # what the form sends: a distance, the postcode empty
+        "q=singing&postcode=%20%20&radius=10",
+        "q=singing&radius=5",
+        "radius=1&sort=distance",
+        "postcode=%09&radius=25&radius=%20",
+    ],
+)
+def test_a_distance_without_a_postcode_asks_for_one(client: FlaskClient, query: str) -> None:
+    response = client.get(f"/directory?{query}")
+
+    assert response.status_code == 422
+    body = response.get_data(as_text=True)
+    assert field_error(body, "postcode") == "Enter a postcode to search by distance"
+    assert 'id="results-heading"' not in body  # not "everywhere" passed off as "within 10 miles"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "postcode=%20",
+        "q=singing&postcode=%20",
+        "q=singing&radius=%20&day=%20&sort=%20&area=%20&need=%20",
+        "q=singing&day=&sort=&area=&radius=",
+        "q=singing&page=-1&page=abc",
+        "q=singing&age=%20",
+        "q=singing&open_now=%20&free=nonsense&spelling=exact&spelling=x",
+    ],
+)
+def test_blank_choices_mean_their_defaults(client: FlaskClient, query: str) -> None:
+    response = client.get(f"/directory?{query}")
+
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200, body[:2000]
+    assert "There is a problem" not in body and 'id="results-heading"' in body
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ("q=singing&day=9", "day", "Not a valid choice."),
+        ("q=singing&need=%20&need=not-a-need", "need", "'not-a-need' is not a valid choice"),
+        ("q=singing&area=nowhere", "area", "Not a valid choice."),
+        ("q=singing&sort=random", "sort", "Not a valid choice."),
+        ("q=singing&age=-1", "age", "Enter an age between 0 and 120"),
+        ("q=singing&age=99999999999999999999999", "age", "Enter an age between 0 and 120"),
+        ("q=singing&age=" + "9" * 5000, "age", "Enter an age in numbers, like 70"),
+        ("postcode=" + "GL1%202HT" * 40, "postcode", "Enter a real UK postcode"),
+    ],
+)
+def test_a_value_that_is_not_a_choice_is_a_field_error(
+    client: FlaskClient, query: str, field: str, message: str
+) -> None:
+    response = client.get(f"/directory?{query}")
+
+    assert response.status_code == 422
+    assert message in field_error(response.get_data(as_text=True), field)
 
 
 def test_the_form_sends_no_correction_flag_and_views_pass_the_default(

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func
 
@@ -33,13 +34,14 @@ from wellbeing.extensions import db
 pytestmark = pytest.mark.usefixtures("seeded_directory")
 
 
-def test_api_details_point_at_our_openapi_document(client: FlaskClient) -> None:
+def test_api_details_point_at_our_openapi_document(app: Flask, client: FlaskClient) -> None:
+    app.config["WELLBEING_BASE_URL"] = "https://wellbeing.example.org/"
     details = get_json(client, f"{BASE}/")
     assert_valid("api_details.json", details)
     assert details["version"] == "HSDS-UK-3.0"
-    assert details["openapi_url"] == "http://localhost/api/oruk/openapi.json"
+    assert details["openapi_url"] == "https://wellbeing.example.org/api/oruk/openapi.json"
     document = get_json(client, "/api/oruk/openapi.json")
-    assert document["servers"] == [{"url": "http://localhost/api/oruk"}]
+    assert document["servers"] == [{"url": "https://wellbeing.example.org/api/oruk"}]
     assert document["info"]["version"] == "HSDS-UK-3.0"
     parameters = document["paths"]["/services"]["get"]["parameters"]
     documented = {parameter["$ref"].rsplit("/", 1)[1] for parameter in parameters}

@@ -95,6 +95,7 @@ def test_service_at_locations_near_a_postcode(client: FlaskClient) -> None:
     assert not {item["id"] for item in glasgow["contents"]} & {i["id"] for i in page["contents"]}
 
 
+ID = "3fa85f64-5717-4562-b3fc-2c963f66afa6"  # an id, of nothing here
 BAD_INPUT = [
     ("/services?page=abc", "page"),
     ("/services?page=0", "page"),
@@ -112,6 +113,27 @@ BAD_INPUT = [
     ("/service_at_locations?postcode=GL1&proximity=far", "proximity"),
     ("/organizations?per_page=1000", "per_page"),
     ("/taxonomy_terms?page=-1", "page"),
+    ("/services?page=1000001", "page"),
+    ("/services?per_page=0", "per_page"),
+    ("/services?page=1.5", "page"),
+    ("/services?page=%D9%A3", "page"),  # an Arabic-Indic 3 is a digit to Python, not to us
+    ("/services?age=131", "age"),
+    ("/services?age=-1", "age"),
+    ("/services?modified_after=10000-01-01", "modified_after"),
+    ("/services?modified_after=2026-01-01T25:00", "modified_after"),
+    ("/services?modified_after=" + "9" * 5000, "modified_after"),
+    ("/services?organization_id=nobody", "organization_id"),
+    ("/services?taxonomy_id=" + "a" * 5000, "taxonomy_id"),
+    ("/services?taxonomy_term_id=not-an-id", "taxonomy_term_id"),
+    ("/services?taxonomy_term_id=" + ",".join([ID] * 51), "taxonomy_term_id"),
+    ("/services?" + "&".join(["status=active"] * 51), "status"),
+    ("/services?status=active,open", "status"),
+    ("/service_at_locations?postcode=GL1&proximity=0", "proximity"),
+    ("/service_at_locations?postcode=GL1&proximity=1000001", "proximity"),
+    ("/service_at_locations?postcode=GL1&proximity=-5", "proximity"),
+    ("/service_at_locations?postcode=" + "GL1 2HT" * 10, "postcode"),
+    ("/taxonomy_terms?parent_id=x", "parent_id"),
+    ("/organizations?status=nonsense", "status"),
 ]
 
 
@@ -122,7 +144,16 @@ ODD_BUT_FINE = [
     '/services?search="unclosed',
     "/services?modified_after=2026-01-01T00:00:00 01:00",  # an unescaped "+" arrives as a space
     "/services?modified_after=2026-01-01",
-    "/services?taxonomy_term_id=,,,&organization_id=nobody",
+    "/services?taxonomy_term_id=,,,&organization_id=",
+    f"/services?taxonomy_term_id={ID.upper()}&organization_id={{{ID}}}",  # any way to write one
+    "/services?modified_after=0001-01-01",  # the first day there is: everything
+    "/services?modified_after=0001-01-01T00:00:00 05:00",  # before the first moment in UTC
+    "/services?modified_after=9999-12-31T23:59:59-05:00",  # after the last
+    "/services?page=1000000&per_page=200&age=130&format=json",
+    "/services?page=%20&per_page=&age=%20%20",  # blank is absent
+    "/services?status=active&status=inactive,%20defunct",
+    "/service_at_locations?postcode=GL1&proximity=1000000",
+    "/services?lat=100000&lon=-1e309&proximity=5",  # not ours to read: ignored
     "/services?page=2&per_page=200&unknown_parameter=1",
     "/service_at_locations?postcode=gl1 2ht",
     "/organizations?search=%25_%25",
@@ -146,3 +177,54 @@ def test_bad_input_is_a_400_naming_the_parameter(
     assert error["status"] == 400
     assert error["parameter"] == parameter
     assert parameter in error["message"]
+
+
+def test_modified_after_reaches_from_the_first_day_to_the_last(client: FlaskClient) -> None:
+    everything = get_json(client, f"{BASE}/services?per_page=1")["total_items"]
+    for stamp in ("0001-01-01", "0001-01-01T00:00:00%2B05:00", "0001-01-01T00:00:00Z"):
+        page = get_json(client, f"{BASE}/services?per_page=1&modified_after={stamp}")
+        assert page["total_items"] == everything
+    for stamp in ("9999-12-31", "9999-12-31T23:59:59.999999-05:00"):
+        assert get_json(client, f"{BASE}/services?modified_after={stamp}")["total_items"] == 0
+
+
+def test_lists_gather_repeated_and_comma_separated_values(client: FlaskClient) -> None:
+    closed = get_json(client, f"{BASE}/services?status=inactive,defunct")["total_items"]
+    repeated = get_json(client, f"{BASE}/services?status=inactive&status=defunct")
+    assert repeated["total_items"] == closed > 0
+    service = next(s for s in active_services() if len(s.taxonomy_terms) > 1)
+    first, second = (term.id for term in service.taxonomy_terms[:2])
+    either = get_json(client, f"{BASE}/services?taxonomy_term_id={first},{second}&per_page=200")
+    both_ways = get_json(
+        client, f"{BASE}/services?taxonomy_term_id={first}&taxonomy_term_id={second}&per_page=200"
+    )
+    assert either["contents"] == both_ways["contents"]
+    assert service.id in {listed["id"] for listed in either["contents"]}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/services/garbage",
+        "/services/" + "x" * 5000,
+        f"/services/{ID}",
+        "/services/%20",
+        "/services/..%2F..%2Fetc",
+        "/service_at_locations/garbage",
+        "/organizations/1%20OR%201=1",
+        "/taxonomies/%E2%80%AE",
+        "/taxonomy_terms/-1",
+    ],
+)
+def test_an_id_that_is_not_ours_is_a_json_404(client: FlaskClient, path: str) -> None:
+    response = client.get(BASE + path)
+
+    assert response.status_code == 404
+    error = response.get_json()["error"]
+    assert error["status"] == 404 and error["message"]
+    assert len(error["message"]) < 200  # a huge id is not echoed back whole
+
+
+def test_an_upper_case_id_finds_the_service(client: FlaskClient) -> None:
+    service = active_services()[0]
+    assert get_json(client, f"{BASE}/services/{service.id.upper()}")["id"] == service.id

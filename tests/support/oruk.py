@@ -76,3 +76,28 @@ def active_services() -> list[Service]:
 
 def first_id(model: Any) -> str:
     return db.session.execute(db.select(model.id).order_by(model.id).limit(1)).scalar_one()
+
+
+def bundled_openapi(document: dict[str, Any]) -> dict[str, Any]:
+    """``document`` with ORUK's schemas taken from ``tests/data`` rather than the web: each
+    ``https://openreferraluk.org/.../schema/x.json`` reference points into
+    ``components/schemas`` instead, so tools read it offline."""
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+
+    def local(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith(SCHEMA_URL):
+                name = "oruk_" + ref.removeprefix(SCHEMA_URL).removesuffix(".json")
+                if name not in schemas:
+                    schemas[name] = {}  # placed first: schemas refer to each other
+                    path = SCHEMA_DIR / ref.removeprefix(SCHEMA_URL)
+                    schemas[name] = local(json.loads(path.read_text(encoding="utf-8")))
+                return {**node, "$ref": f"#/components/schemas/{name}"}
+            return {key: local(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [local(item) for item in node]
+        return node
+
+    document["paths"] = local(document["paths"])
+    return document

@@ -7,7 +7,8 @@ import time
 from pathlib import Path
 
 import click
-from flask.cli import AppGroup
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 from whoosh.index import LockError
@@ -23,15 +24,40 @@ from wellbeing.directory.oruk.importer import (
     read_items,
 )
 from wellbeing.directory.search import vectors
-from wellbeing.directory.search.index import rebuild
+from wellbeing.directory.search.index import apply_pending, rebuild
 from wellbeing.directory.search.verify import verify_index
 from wellbeing.extensions import db
 
-directory_cli = AppGroup("directory", help="Import and export the directory (Open Referral UK).")
-search_cli = AppGroup("search", help="Build and check the search index.")
+SHOW_AT_MOST = 20
+REPAIR = "run `flask search reindex`"
+
+
+@with_appcontext
+def catch_up_index() -> None:
+    """Before any directory or search command, apply the index updates still queued.
+
+    A process killed between its commit and the index (``kill -9``, out of memory) leaves its
+    changes queued; without this, a re-import finds nothing changed, queues nothing, and the index
+    would miss those services until the next change to them.
+    """
+    if click.get_current_context().invoked_subcommand == "reindex":
+        return  # the rebuild covers the queue
+    try:
+        applied = apply_pending()
+    except Exception as error:  # the command itself may still help (reindex, verify)
+        click.echo(f"warning: the search index could not catch up ({error}); {REPAIR}", err=True)
+        return
+    if applied:
+        click.echo(f"Search index: caught up {applied} services left queued earlier", err=True)
+        vectors.embed_after_update(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
+directory_cli = AppGroup(
+    "directory", help="Import and export the directory (Open Referral UK).", callback=catch_up_index
+)
+search_cli = AppGroup("search", help="Build and check the search index.", callback=catch_up_index)
 geo_cli = AppGroup("geo", help="Postcode data for distance search.")
 COMMAND_GROUPS = (directory_cli, search_cli, geo_cli)
-SHOW_AT_MOST = 20
 
 
 def run_with_progress(items: list[Item]) -> ImportReport:
@@ -145,14 +171,12 @@ def verify_command() -> None:
         _list("Listings without an embedding", report.unembedded)
     if not report.clean:
         problems = len(report.missing) + len(report.stale) + len(report.extra)
-        raise click.ClickException(
-            f"{problems} services differ from the index; run `flask search reindex`"
-        )
+        raise click.ClickException(f"{problems} services differ from the index; {REPAIR}")
     click.echo("The search index matches the database")
     if not report.meaning_ready:
         raise click.ClickException(
             "meaning-based search is not ready for every listing"
-            + ("; run `flask search reindex`" if report.model.ready else "")
+            + (f"; {REPAIR}" if report.model.ready else "")
         )
 
 

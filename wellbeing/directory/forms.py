@@ -1,4 +1,11 @@
-"""The directory search form: words, postcode, distance and filters, all in a shareable GET URL."""
+"""The directory search form: words, postcode, distance and filters, all in a shareable GET URL.
+
+A shared URL can say anything, so every field reads any value without failing: a choice sent
+blank (or as spaces) means its default, as if it were not sent; anything else that is not a choice
+is a field error, shown on the page.
+"""
+
+from collections.abc import Callable, Sequence
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -20,8 +27,24 @@ from wellbeing.extensions import db
 RADIUS_CHOICES = [("", "Any distance"), ("1", "Within 1 mile"), ("3", "Within 3 miles")] + [
     (str(miles), f"Within {miles} miles") for miles in (5, 10, 25)
 ]
+RADIUS_MILES = {value for value, _label in RADIUS_CHOICES if value}
 SORT_CHOICES = [("relevance", "Best match"), ("distance", "Nearest first"), ("name", "A to Z")]
 DAY_CHOICES = [("", "Any day")] + [(str(i), name) for i, name in enumerate(DAY_NAMES)]
+
+
+def blank_means(default: str) -> Callable[[str | None], str]:
+    """A field filter: a choice sent blank or as spaces is the default."""
+    return lambda value: (value or "").strip() or default
+
+
+def stripped(value: str | None) -> str:
+    """A field filter: text without the spaces around it (spaces alone are nothing)."""
+    return (value or "").strip()
+
+
+def without_blanks(values: Sequence[str] | None) -> list[str]:
+    """A field filter: ticked choices, leaving out blank ones."""
+    return [value.strip() for value in values or () if value.strip()]
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -45,14 +68,15 @@ class SearchForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search changes nothing, and its URL is meant to be shared
 
+    # No Optional() on the choices: it would let a value of spaces skip the check that it is one.
     q = SearchField("What are you looking for?", validators=[Optional()])
-    postcode = SearchField("Postcode", validators=[Optional()])
-    radius = SelectField("Distance", choices=RADIUS_CHOICES, default="", validators=[Optional()])
-    need = MultiCheckboxField("Type of support", choices=[], validators=[Optional()])
+    postcode = SearchField("Postcode", filters=[stripped])
+    radius = SelectField("Distance", choices=RADIUS_CHOICES, default="", filters=[blank_means("")])
+    need = MultiCheckboxField("Type of support", choices=[], filters=[without_blanks])
     open_now = BooleanField("Open now")
     evenings = BooleanField("Open evenings")
     weekends = BooleanField("Open weekends")
-    day = SelectField("Open on", choices=DAY_CHOICES, default="", validators=[Optional()])
+    day = SelectField("Open on", choices=DAY_CHOICES, default="", filters=[blank_means("")])
     free = BooleanField("Free")
     wheelchair = BooleanField("Wheelchair accessible")
     self_referral = BooleanField("You can refer yourself")
@@ -61,8 +85,10 @@ class SearchForm(FlaskForm):
         validators=[Optional(), NumberRange(0, 120, "Enter an age between 0 and 120")],
         render_kw={"inputmode": "numeric"},
     )
-    area = SelectField("Area", choices=[], default="", validators=[Optional()])
-    sort = SelectField("Sort by", choices=SORT_CHOICES, default="relevance")
+    area = SelectField("Area", choices=[], default="", filters=[blank_means("")])
+    sort = SelectField(
+        "Sort by", choices=SORT_CHOICES, default="relevance", filters=[blank_means("relevance")]
+    )
     # "exact" searches the words as typed, with no spelling correction (the "Search instead for"
     # link sets it; the form itself never sends it, so new words are corrected again).
     spelling = HiddenField()
@@ -74,20 +100,23 @@ class SearchForm(FlaskForm):
         self.area.choices = [("", "Anywhere")] + [(area.slug, area.name) for area in areas]
 
     def validate_postcode(self, field: SearchField) -> None:
-        if field.data and field.data.strip():
-            try:
-                field.data = normalise_postcode(field.data)
-            except PostcodeError as error:
-                raise ValidationError(str(error)) from error
+        if not field.data:
+            if self.radius.data in RADIUS_MILES:  # a distance, but nothing to measure it from
+                raise ValidationError("Enter a postcode to search by distance")
+            return
+        try:
+            field.data = normalise_postcode(field.data)
+        except PostcodeError as error:
+            raise ValidationError(str(error)) from error
 
     def validate_sort(self, field: SelectField) -> None:
-        if field.data == "distance" and not (self.postcode.data or "").strip():
+        if field.data == "distance" and not self.postcode.data:
             raise ValidationError("Enter a postcode to sort by distance")
 
     @property
     def radius_m(self) -> float | None:
         """The distance in metres; none without a postcode, as there is nothing to measure from."""
-        if not self.radius.data or not (self.postcode.data or "").strip():
+        if not self.radius.data or not self.postcode.data:
             return None
         return float(self.radius.data) * METRES_PER_MILE
 

@@ -27,6 +27,8 @@ INWARD = r"[0-9][ABD-HJLNP-UW-Z]{2}"
 FULL_RE = re.compile(rf"^({OUTWARD})({INWARD})$")
 OUTCODE_RE = re.compile(rf"^{OUTWARD}$")
 SPECIAL = {"GIR0AA": "GIR 0AA"}
+MAX_TYPED_CHARS = 32  # a postcode with room for stray spaces; anything longer is not one
+NOT_A_POSTCODE = "Enter a real UK postcode, like GL1 1AA or G40 2QH"
 
 
 METRES_PER_MILE = 1609.344
@@ -61,6 +63,8 @@ class Point:
 
 def normalise_postcode(text: str) -> str:
     """'gl11aa ' -> 'GL1 1AA'; 'gl1' -> 'GL1'. Raises PostcodeError when it is not a UK postcode."""
+    if len(text or "") > MAX_TYPED_CHARS:
+        raise PostcodeError(NOT_A_POSTCODE)
     compact = re.sub(r"\s+", "", text or "").upper()
     if not compact:
         raise PostcodeError("Enter a postcode")
@@ -71,7 +75,7 @@ def normalise_postcode(text: str) -> str:
         return f"{match.group(1)} {match.group(2)}"
     if OUTCODE_RE.match(compact):
         return compact
-    raise PostcodeError("Enter a real UK postcode, like GL1 1AA or G40 2QH")
+    raise PostcodeError(NOT_A_POSTCODE)
 
 
 def outward_code(postcode: str) -> str:

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 from markupsafe import Markup
 from sqlalchemy.orm import selectinload
 
-from wellbeing.directory import presenters, schedules
+from wellbeing.directory import links, presenters, schedules
 from wellbeing.directory.forms import RADIUS_CHOICES, SearchForm
 from wellbeing.directory.geo import PostcodeError
 from wellbeing.directory.models import Location, Service, ServiceAtLocation
@@ -27,7 +27,7 @@ DEFAULT_RADIUS_MILES = "10"
 
 @bp.app_context_processor
 def directory_helpers() -> dict[str, object]:
-    return {"present": presenters, "schedules": schedules}
+    return {"present": presenters, "schedules": schedules, "links": links}
 
 
 def filters_from(form: SearchForm) -> ServiceFilters:
@@ -106,11 +106,10 @@ def search() -> tuple[str, int] | str:
     searched = bool(request.args)
     results = None
     now = datetime.now(UTC)
-    if "postcode" in request.args and not (form.postcode.data or "").strip():
-        # The postcode was emptied in the form: there is nothing to be near or within.
-        form.radius.data = ""
-        if form.sort.data == "distance":
-            form.sort.data = "relevance"
+    if "postcode" in request.args and not form.postcode.data and form.sort.data == "distance":
+        # The postcode was emptied in the form: there is nothing to be near. (A distance still
+        # chosen is a field error: a search "within 10 miles" must not quietly cover everywhere.)
+        form.sort.data = "relevance"
     if searched and form.validate():
         if form.postcode.data:
             # With words, "best match" blends relevance with nearness; a postcode alone asks

@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, request, url_for
+from flask import Blueprint, request
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from wellbeing.directory.geo import Point, PostcodeError, distance_m, lookup_postcode
+from wellbeing.directory.links import public_url
 from wellbeing.directory.models import (
     Organization,
     Service,
@@ -38,6 +39,7 @@ from wellbeing.directory.oruk.responses import (
     ndjson_response,
     page_envelope,
     page_of,
+    path_id,
     text_match,
 )
 from wellbeing.directory.search.finder import (
@@ -137,7 +139,7 @@ def _with_full_loading(services: list[Service]) -> None:
 @bp.get("/")
 def api_details() -> Response:
     """What this API is and where its OpenAPI document lives (ORUK's required ``/``)."""
-    openapi_url = url_for(".openapi", _external=True)
+    openapi_url = public_url(".openapi")
     return json_response(
         {"version": "HSDS-UK-3.0", "profile": PROFILE_URL, "openapi_url": openapi_url}
     )
@@ -145,7 +147,7 @@ def api_details() -> Response:
 
 @bp.get("/openapi.json")
 def openapi() -> Response:
-    return json_response(openapi_document(url_for(".api_details", _external=True)))
+    return json_response(openapi_document(public_url(".api_details")))
 
 
 @bp.get("/services")
@@ -174,7 +176,7 @@ def _published_service(service_id: str) -> Service:
 
 @bp.get("/services/<service_id>")
 def service(service_id: str) -> Response:
-    published = _published_service(service_id)
+    published = _published_service(path_id("service", service_id))
     return json_response(oruk_out.service_full_dict(published), directory_last_modified())
 
 
@@ -211,6 +213,7 @@ def service_at_locations() -> Response:
 
 @bp.get("/service_at_locations/<link_id>")
 def service_at_location(link_id: str) -> Response:
+    link_id = path_id("service_at_location", link_id)
     link = found(db.session.get(ServiceAtLocation, link_id), "service_at_location", link_id)
     service = _published_service(link.service_id)
     body = oruk_out.service_at_location_dict(link, oruk_out.service_full_dict(service))
@@ -252,6 +255,7 @@ def organizations() -> Response:
 def organization(organization_id: str) -> Response:
     """One organisation with its published services (ORUK's nested organisation)."""
     args = {"full": "true", **request.args.to_dict()}
+    organization_id = path_id("organization", organization_id)
     found_organization = found(
         db.session.get(Organization, organization_id), "organization", organization_id
     )
@@ -270,15 +274,16 @@ def taxonomies() -> Response:
 
 @bp.get("/taxonomies/<taxonomy_id>")
 def taxonomy(taxonomy_id: str) -> Response:
+    taxonomy_id = path_id("taxonomy", taxonomy_id)
     found_taxonomy = found(db.session.get(Taxonomy, taxonomy_id), "taxonomy", taxonomy_id)
     return json_response(oruk_out.taxonomy_dict(found_taxonomy, with_terms=True))
 
 
 def _term_conditions(args: Mapping[str, str]) -> list[ColumnElement[bool]]:
     conditions = []
-    if (taxonomy_id := params.text(args, "taxonomy_id")) is not None:
+    if (taxonomy_id := params.one_id(args, "taxonomy_id")) is not None:
         conditions.append(TaxonomyTerm.taxonomy_id == taxonomy_id)
-    if (parent_id := params.text(args, "parent_id")) is not None:
+    if (parent_id := params.one_id(args, "parent_id")) is not None:
         conditions.append(TaxonomyTerm.parent_id == parent_id)
     if params.boolean(args, "top_only"):
         conditions.append(TaxonomyTerm.parent_id.is_(None))
@@ -296,5 +301,6 @@ def taxonomy_terms() -> Response:
 
 @bp.get("/taxonomy_terms/<term_id>")
 def taxonomy_term(term_id: str) -> Response:
+    term_id = path_id("taxonomy_term", term_id)
     term = found(db.session.get(TaxonomyTerm, term_id), "taxonomy_term", term_id)
     return json_response(oruk_out.taxonomy_term_dict(term))

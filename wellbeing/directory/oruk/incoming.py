@@ -5,10 +5,12 @@ The rule for bad data:
 - A record's own fields decide whether it is kept. A service needs a UUID ``id``, a ``name`` and a
   ``status`` (one of ``ServiceStatus``); an organisation, taxonomy or taxonomy term an ``id`` and a
   ``name``. Any invalid own value (a date that is not ISO, an age that is not a whole number 0 or
-  more, a maximum age below the minimum, an implausible email, ...) skips the record, with the
-  reason. Services inside an organisation and terms inside a taxonomy are records of their own.
+  more, a maximum age below the minimum, ...) skips the record, with the reason. Services inside an
+  organisation and terms inside a taxonomy are records of their own.
 - A value nested inside a kept record that cannot be right (latitude 100, a time "25:00", an
-  organisation without a name) is dropped, with a warning, and the record is kept. Coordinates
+  organisation without a name) is dropped, with a warning, and the record is kept. So is a link
+  that is not an ``http(s)`` address with a host (``javascript:...``) or an email address that is
+  not valid, wherever it is, the record's own fields included (``values.Droppable``). Coordinates
   dropped or missing are taken from the address's UK postcode when the postcode table knows it; a
   postal code that is not a UK postcode is kept as given; a nested object that lacks what it
   cannot do without (an address without ``address_1``, a phone without a number) is dropped.
@@ -87,11 +89,14 @@ def read_list(items: Any, spec: Spec, source: Source, where: str, parent: Node) 
     return [node for node in nodes if node is not None]
 
 
-def read_record(raw: Mapping[str, Any], spec: Spec) -> Node:
-    """A record's own values; any invalid one skips the record."""
+def read_record(raw: Mapping[str, Any], spec: Spec, source: Source) -> Node:
+    """A record's own values; an invalid one skips the record, unless it can be dropped."""
     values, problems = read_values(raw, spec)
-    if problems:
-        raise RecordError("; ".join(str(problem) for problem in problems))
+    fatal = [str(problem) for problem in problems if not problem.droppable]
+    if fatal:
+        raise RecordError("; ".join(fatal))
+    for problem in problems:
+        source.warn(f"{problem}: dropped the value")
     return Node(values)
 
 
@@ -105,7 +110,7 @@ def add_service(
     """Validate an ORUK service (with whatever it nests) and add it to the batch."""
     if not isinstance(raw, Mapping):
         raise RecordError("not a JSON object")
-    node = read_record(raw, SERVICE)
+    node = read_record(raw, SERVICE, source)
     values = node.values
     ages = (values["minimum_age"], values["maximum_age"])
     if None not in ages and ages[1] < ages[0]:
@@ -241,7 +246,7 @@ def _place(values: dict[str, Any], postcode: str, source: Source, where: str, sa
 
 def add_organization(batch: Batch, raw: Mapping[str, Any], source: Source) -> None:
     """An organisation record, and each service it nests as a record of its own."""
-    node = read_record(raw, ORGANIZATION)
+    node = read_record(raw, ORGANIZATION, source)
     batch.organizations[node.id] = Entry(node, source)
     for i, service in enumerate(raw.get("services") or []):
         try:
@@ -261,7 +266,7 @@ def add_service_at_location(batch: Batch, raw: Mapping[str, Any], source: Source
 
 def add_taxonomy(batch: Batch, raw: Mapping[str, Any], source: Source) -> None:
     """A taxonomy record, and each of its terms as a record of its own."""
-    node = read_record(raw, TAXONOMY)
+    node = read_record(raw, TAXONOMY, source)
     batch.taxonomies[node.id] = Entry(node, source)
     for i, term in enumerate(raw.get("taxonomy_terms") or []):
         try:
@@ -271,7 +276,7 @@ def add_taxonomy(batch: Batch, raw: Mapping[str, Any], source: Source) -> None:
 
 
 def add_term(batch: Batch, raw: Mapping[str, Any], source: Source) -> None:
-    node = read_record(raw, TAXONOMY_TERM)
+    node = read_record(raw, TAXONOMY_TERM, source)
     batch.terms[node.id] = Entry(node, source)
 
 

@@ -1,5 +1,5 @@
-"""Our OpenAPI document: ORUK 3.0's own (BSD-3, shipped beside this module) with our base URL
-and the extra parameters we accept."""
+"""Our OpenAPI document: ORUK 3.0's own (BSD-3, shipped beside this module) with our base URL,
+the extra parameters we accept, the bound of every parameter and the errors we answer with."""
 
 import copy
 import json
@@ -7,8 +7,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from wellbeing.directory.models import ServiceStatus
+from wellbeing.directory.oruk import params
+from wellbeing.query_args import MAX_PAGE
+
 ORUK_OPENAPI = Path(__file__).resolve().parent / "oruk-openapi.json"
 PROFILE_URL = "https://openreferraluk.org/specifications/3.0/"
+NDJSON = "application/x-ndjson"
 
 EXTENSION_PARAMETERS: dict[str, tuple[str, str]] = {
     "status": (
@@ -28,6 +33,46 @@ EXTENSION_PARAMETERS: dict[str, tuple[str, str]] = {
         "Wellbeing extension. Only services people can refer themselves to, or just turn up at.",
     ),
 }
+_ID_LIST = (
+    f"Comma-separated ids (UUIDs), at most {params.MAX_LIST_ITEMS}; the parameter may also be "
+    "repeated. Any of them matches."
+)
+_STATUS = "(?:" + "|".join(status.value for status in ServiceStatus) + ")"
+# What we accept beyond ORUK's bare types; a value outside them gets a 400 naming the parameter.
+PARAMETER_SCHEMAS: dict[str, tuple[dict[str, Any], str]] = {
+    "page": ({"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}, ""),
+    "per_page": (
+        {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": params.MAX_PER_PAGE,
+            "default": params.DEFAULT_PER_PAGE,
+        },
+        "",
+    ),
+    "format": ({"type": "string", "enum": ["json", "ndjson"], "default": "json"}, ""),
+    # ORUK's document says "datetime", which is no format.
+    "modified_after": (
+        {"type": "string", "format": "date-time"},
+        "Results modified at or after this moment: an ISO 8601 date-time, or a date (its "
+        "midnight); without an offset, UTC. Years 1 to 9999.",
+    ),
+    "taxonomy_term_id": ({"type": "string"}, _ID_LIST),
+    "taxonomy_id": ({"type": "string", "format": "uuid"}, ""),
+    "organization_id": ({"type": "string", "format": "uuid"}, ""),
+    "postcode": (
+        {"type": "string", "maxLength": 32},
+        "A UK postcode (GL1 2HT) or outward code (GL1); an unknown one is a 400.",
+    ),
+    # ORUK's document says string; it is a whole number of metres.
+    "proximity": (
+        {"type": "integer", "minimum": 1, "maximum": params.MAX_PROXIMITY_M},
+        "Metres from the postcode's centre; needs a postcode.",
+    ),
+    "age": ({"type": "integer", "minimum": 0, "maximum": params.MAX_AGE}, ""),
+    "status": ({"type": "string", "pattern": rf"^{_STATUS}(,{_STATUS})*$"}, ""),
+}
+INLINE_PARAMETERS = {"parent_id": {"type": "string", "format": "uuid"}}
 SEARCH_PATHS = ("/services", "/service_at_locations")
 # Paths that publish services, where ``status`` may ask for more than the active ones.
 STATUS_PATHS = (
@@ -42,9 +87,11 @@ ERROR_RESPONSE = {
         "application/json": {
             "schema": {
                 "type": "object",
+                "required": ["error"],
                 "properties": {
                     "error": {
                         "type": "object",
+                        "required": ["status", "message"],
                         "properties": {
                             "status": {"type": "integer"},
                             "message": {"type": "string"},
@@ -63,15 +110,8 @@ def _oruk_document() -> dict[str, Any]:
     return json.loads(ORUK_OPENAPI.read_text(encoding="utf-8"))
 
 
-def openapi_document(base_url: str) -> dict[str, Any]:
-    """ORUK's OpenAPI document served from ``base_url``, documenting our extension parameters."""
-    document = copy.deepcopy(_oruk_document())
-    document["info"].update(
-        title="Wellbeing directory: Open Referral UK API",
-        summary="Community services for social prescribing, published as Open Referral UK 3.0.",
-        contact={"name": "Wellbeing", "url": base_url},
-    )
-    document["servers"] = [{"url": base_url.rstrip("/")}]
+def _bound_parameters(document: dict[str, Any]) -> None:
+    """Each parameter's schema says what we accept; extension parameters are added."""
     parameters = document["components"]["parameters"]
     for name, (kind, description) in EXTENSION_PARAMETERS.items():
         parameters[name] = {
@@ -81,6 +121,35 @@ def openapi_document(base_url: str) -> dict[str, Any]:
             "description": description,
             "schema": {"type": kind},
         }
+    for name, (schema, note) in PARAMETER_SCHEMAS.items():
+        parameters[name]["schema"] = schema
+        if note:
+            parameters[name]["description"] = note
+
+
+def _documented_answers(path: str, operation: dict[str, Any]) -> None:
+    """The errors every operation can answer with, and ndjson for the lists."""
+    operation["responses"]["400"] = ERROR_RESPONSE
+    if "{id}" in path:
+        operation["responses"]["404"] = ERROR_RESPONSE
+    for parameter in operation.get("parameters", []):
+        if parameter.get("name") in INLINE_PARAMETERS:
+            parameter["schema"] = INLINE_PARAMETERS[parameter["name"]]
+    if any(p.get("$ref", "").endswith("/format") for p in operation.get("parameters", [])):
+        content = operation["responses"]["200"]["content"]
+        content[NDJSON] = {"schema": {"type": "string", "description": "One JSON item a line."}}
+
+
+def openapi_document(base_url: str) -> dict[str, Any]:
+    """ORUK's OpenAPI document served from ``base_url``, documenting what we accept."""
+    document = copy.deepcopy(_oruk_document())
+    document["info"].update(
+        title="Wellbeing directory: Open Referral UK API",
+        summary="Community services for social prescribing, published as Open Referral UK 3.0.",
+        contact={"name": "Wellbeing", "url": base_url},
+    )
+    document["servers"] = [{"url": base_url.rstrip("/")}]
+    _bound_parameters(document)
     for path, item in document["paths"].items():
         operation = item["get"]
         if path in SEARCH_PATHS:
@@ -91,7 +160,5 @@ def openapi_document(base_url: str) -> dict[str, Any]:
             operation.setdefault("parameters", []).append(
                 {"$ref": "#/components/parameters/status"}
             )
-        operation["responses"]["400"] = ERROR_RESPONSE
-        if "{id}" in path:
-            operation["responses"]["404"] = ERROR_RESPONSE
+        _documented_answers(path, operation)
     return document

@@ -2,7 +2,8 @@
 
 Optional fields with no value are left out rather than sent as ``null``, because the ORUK schema
 types are strict. Our extension fields keep the names the seed data uses, so that an export can be
-imported again unchanged.
+imported again unchanged. Links are published only when they are ``http(s)`` addresses, as the
+importer requires: a row stored before it did is published without its link.
 """
 
 from collections.abc import Iterable
@@ -12,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import selectinload
 
+from wellbeing.directory.links import web_address
 from wellbeing.directory.models import (
     Accessibility,
     Address,
@@ -31,6 +33,7 @@ from wellbeing.directory.models import (
 )
 
 JSONDict = dict[str, Any]
+LINK_FIELDS = frozenset({"url", "website", "logo", "uri", "term_uri", "schedule_link"})
 
 
 def _value(value: object) -> object:
@@ -52,6 +55,8 @@ def _fields(obj: object, names: Iterable[str], **renamed: str) -> JSONDict:
     result: JSONDict = {}
     for key, attribute in pairs:
         value = getattr(obj, attribute)
+        if key in LINK_FIELDS:
+            value = web_address(value)
         if value is not None:
             result[key] = _value(value)
     return result

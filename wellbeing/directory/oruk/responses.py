@@ -3,6 +3,7 @@
 import hashlib
 import json
 import math
+import uuid
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
@@ -13,6 +14,7 @@ from sqlalchemy import ColumnElement, Select, func, or_
 from wellbeing.directory.models import Location, Organization, Service
 from wellbeing.directory.oruk import params as params
 from wellbeing.directory.oruk.params import Paging
+from wellbeing.directory.search.query import cut
 from wellbeing.extensions import db
 
 Serialiser = Callable[[Any], dict[str, Any]]
@@ -103,11 +105,22 @@ def listing(statement: Select[Any], paging: Paging, serialise: Serialiser) -> Re
 
 
 def text_match(args: Mapping[str, str], *columns: Any) -> ColumnElement[bool] | None:
-    """Case-insensitive ``search`` within any of ``columns`` (for the plain listings)."""
-    words = params.text(args, "search")
-    if words is None:
+    """Case-insensitive ``search`` within any of ``columns`` (for the plain listings).
+
+    A long search is cut as the directory search cuts it (``query.cut``).
+    """
+    words = cut(params.text(args, "search") or "")[0]
+    if not words:
         return None
     return or_(*(func.lower(column).contains(words.lower(), autoescape=True) for column in columns))
+
+
+def path_id(kind: str, raw: str) -> str:
+    """The id in a URL as stored (a lower-case UUID); 404 when it cannot be one of ours."""
+    try:
+        return str(uuid.UUID(raw))
+    except ValueError:
+        abort(404, description=f"There is no {kind} with id {raw[:100]}")
 
 
 def found(obj: Any, kind: str, id_: str) -> Any:

@@ -30,6 +30,7 @@ from wellbeing.directory.oruk.values import (
     one_of,
     to_email,
     to_uuid,
+    to_web_address,
 )
 
 DAY = r"[+-]?[1-5]?(?:MO|TU|WE|TH|FR|SA|SU)"
@@ -61,6 +62,7 @@ SCHEDULE = Spec(
         "id": to_uuid,
         "freq": one_of("WEEKLY", "MONTHLY", "DAILY", "YEARLY", upper=True),
         "byday": to_byday,
+        "schedule_link": to_web_address,
     },
 )
 PHONE = Spec(Phone, ("id", "number", "description"), frozenset({"number"}), {"id": to_uuid})
@@ -93,6 +95,7 @@ SERVICE = Spec(
     required=frozenset({"id", "name", "status"}),
     convert={
         "id": to_uuid,
+        "url": to_web_address,
         "email": to_email,
         "assurer_email": to_email,
         "status": one_of(*(status.value for status in ServiceStatus)),
@@ -110,7 +113,7 @@ SERVICE = Spec(
         "service_areas": Spec(
             ServiceArea,
             ("id", "name", "description", "extent", "extent_type", "uri"),
-            convert={"id": to_uuid},
+            convert={"id": to_uuid, "uri": to_web_address},
             aliases={"description": ("description", "service_area")},
         ),
     },
@@ -145,7 +148,7 @@ LOCATION = Spec(
         "accessibility": Spec(
             Accessibility,
             ("id", "description", "details", "url"),
-            convert={"id": to_uuid},
+            convert={"id": to_uuid, "url": to_web_address},
             aliases={"description": ("description", "accessibility")},
         ),
     },
@@ -154,21 +157,33 @@ ORGANIZATION = Spec(
     Organization,
     ("id", "name", "description", "email", "website", "logo", "uri", "parent_organization_id"),
     required=frozenset({"id", "name"}),
-    convert={"id": to_uuid, "email": to_email, "parent_organization_id": to_uuid},
+    convert={
+        "id": to_uuid,
+        "email": to_email,
+        "website": to_web_address,
+        "logo": to_web_address,
+        "uri": to_web_address,
+        "parent_organization_id": to_uuid,
+    },
     defaults={"description": ""},
 )
 TAXONOMY = Spec(
     Taxonomy,
     ("id", "name", "description", "uri", "version"),
     required=frozenset({"id", "name"}),
-    convert={"id": to_uuid},
+    convert={"id": to_uuid, "uri": to_web_address},
     defaults={"description": ""},
 )
 TAXONOMY_TERM = Spec(
     TaxonomyTerm,
     ("id", "name", "description", "code", "term_uri", "parent_id", "taxonomy_id"),
     required=frozenset({"id", "name"}),
-    convert={"id": to_uuid, "parent_id": to_uuid, "taxonomy_id": to_uuid},
+    convert={
+        "id": to_uuid,
+        "parent_id": to_uuid,
+        "taxonomy_id": to_uuid,
+        "term_uri": to_web_address,
+    },
     aliases={"code": ("code", "term")},
     defaults={"description": ""},
 )

@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import Boolean, Date, Float, Integer, Numeric, String, Time
 
 from wellbeing.database import UTCDateTime
+from wellbeing.directory.links import email_address, web_address
 from wellbeing.extensions import Model
 
 Converter = Callable[[Any], Any]
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?$")
 MAX_INTEGER = 2**31 - 1  # PostgreSQL's integer
 MAX_AMOUNT = Decimal("99999999.99")  # Numeric(10, 2)
@@ -31,6 +31,11 @@ FALSE_WORDS = {"false", "no", "n", "0"}
 
 class Invalid(ValueError):
     """A value that cannot be stored; the message says what was expected."""
+
+
+class Droppable(Invalid):
+    """A bad value its record can do without (a link, an email): dropped with a warning, even
+    from a record's own fields, and the record kept."""
 
 
 def fields(names: str) -> tuple[str, ...]:
@@ -64,9 +69,23 @@ def to_uuid(value: Any) -> str:
 
 
 def to_email(value: Any) -> str | None:
-    text = to_text(254)(value)
-    if text is not None and not EMAIL_RE.match(text):
-        raise Invalid(f"{text!r} is not an email address")
+    try:
+        text = to_text(254)(value)
+    except Invalid as error:
+        raise Droppable(str(error)) from None
+    if text is not None and email_address(text) is None:
+        raise Droppable(f"{text!r} is not an email address")
+    return text
+
+
+def to_web_address(value: Any) -> str | None:
+    """An http or https address with a host (never ``javascript:``, ``data:`` or ``//host``)."""
+    try:
+        text = to_text(500)(value)  # the length of every link column
+    except Invalid as error:
+        raise Droppable(str(error)) from None
+    if text is not None and web_address(text) is None:
+        raise Droppable(f"{text!r} is not a web address starting http:// or https://")
     return text
 
 
@@ -207,6 +226,7 @@ class Problem:
     field: str
     message: str
     required: bool
+    droppable: bool = False  # the record is kept without the value (see ``Droppable``)
 
     def __str__(self) -> str:
         return f"{self.field} {self.message}"
@@ -225,15 +245,15 @@ def read_values(raw: Mapping[str, Any], spec: Spec) -> tuple[dict[str, Any], lis
         if partial and name not in raw:
             continue  # a source that covers only some fields leaves the others as stored
         value = raw.get(name)
-        converted, problem = None, None
+        converted, problem, droppable = None, None, False
         if value not in (None, ""):
             try:
                 converted = spec.converter(column)(value)
             except Invalid as error:
-                problem = str(error)
+                problem, droppable = str(error), isinstance(error, Droppable)
         if converted is None and problem is None and column in spec.required:
             problem = "is required"
         if problem is not None:
-            problems.append(Problem(name, problem, column in spec.required))
+            problems.append(Problem(name, problem, column in spec.required, droppable))
         values[column] = spec.defaults.get(column) if converted is None else converted
     return values, problems

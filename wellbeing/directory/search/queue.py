@@ -2,7 +2,9 @@
 
 Whoever changes a service calls ``queue_services`` before the request's one commit; after the commit
 the index applies the queue (see ``wellbeing.directory.search.index``). A crash between the two
-leaves the rows queued, so the next writer (or ``flask search reindex``) catches up.
+(``kill -9``, out of memory) leaves the rows queued: the next commit that queues anything applies
+them, and so does every ``flask directory`` and ``flask search`` command before it starts
+(``commands.catch_up_index``), so a re-import that finds nothing changed still repairs the index.
 """
 
 from collections.abc import Iterable
