@@ -6,14 +6,14 @@ taxonomies are plain listings. Only active services are published unless ``statu
 
 import itertools
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, request
 from sqlalchemy import ColumnElement
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response
 
 from wellbeing.directory.geo import Point, PostcodeError, distance_m, lookup_postcode
@@ -42,6 +42,7 @@ from wellbeing.directory.oruk.responses import (
     path_id,
     text_match,
 )
+from wellbeing.directory.search.documents import LISTING_OPTIONS
 from wellbeing.directory.search.finder import (
     SearchResults,
     ServiceFilters,
@@ -74,7 +75,8 @@ class ServiceSearch:
     def sort(self) -> str:
         return "distance" if self.postcode else "relevance" if self.text else "name"
 
-    def run(self, page: int, per_page: int) -> SearchResults:
+    def run(self, page: int, per_page: int, load: Sequence[Any] = LISTING_OPTIONS) -> SearchResults:
+        """One page of results; ``load`` is what each service comes with (the result list's)."""
         try:
             return find_services(
                 text=self.text,
@@ -85,6 +87,7 @@ class ServiceSearch:
                 per_page=per_page,
                 sort=self.sort,
                 now=datetime.now(UTC),
+                load=load,
             )
         except PostcodeError as error:
             raise ParamError("postcode", str(error)) from None
@@ -95,7 +98,7 @@ class ServiceSearch:
         except PostcodeError as error:
             raise ParamError("postcode", str(error)) from None
 
-    def all_hits(self) -> Iterator[ServiceHit]:
+    def all_hits(self, load: Sequence[Any] = LISTING_OPTIONS) -> Iterator[ServiceHit]:
         """Every hit of one search; it runs now, so bad input fails before anything is sent."""
         try:
             hits = iter_services(
@@ -106,6 +109,7 @@ class ServiceSearch:
                 sort=self.sort,
                 now=datetime.now(UTC),
                 batch_size=params.MAX_PER_PAGE,
+                load=load,
             )
             first = next(hits, None)
         except PostcodeError as error:
@@ -128,12 +132,12 @@ def _service_serialiser(args: Mapping[str, str]) -> Serialiser:
     )
 
 
-def _with_full_loading(services: list[Service]) -> None:
-    """Load the nested data of these services in a few queries rather than one per object."""
-    if services:
-        ids = [service.id for service in services]
-        statement = db.select(Service).where(Service.id.in_(ids))
-        db.session.execute(statement.options(*oruk_out.full_service_loading())).scalars().all()
+def _service_loading(serialise: Serialiser) -> list[Any]:
+    """What each service is loaded with: everything for full records (in a few queries rather
+    than one per object), its organisation for the list and minimal ones."""
+    if serialise is oruk_out.service_full_dict:
+        return oruk_out.full_service_loading()
+    return [joinedload(Service.organization)]
 
 
 @bp.get("/")
@@ -155,14 +159,12 @@ def services() -> Response:
     paging = params.paging(request.args)
     serialise = _service_serialiser(request.args)
     search = _service_search(request.args)
+    load = _service_loading(serialise)
     if paging.ndjson:
-        hits = search.all_hits()
+        hits = search.all_hits(load)
         return ndjson_response((serialise(hit.service) for hit in hits), directory_last_modified())
-    results = search.run(paging.page, paging.per_page)
-    found = [hit.service for hit in results.items]
-    if serialise is oruk_out.service_full_dict:
-        _with_full_loading(found)
-    contents = [serialise(service) for service in found]
+    results = search.run(paging.page, paging.per_page, load)
+    contents = [serialise(hit.service) for hit in results.items]
     return json_response(page_envelope(contents, results.total, paging), directory_last_modified())
 
 
