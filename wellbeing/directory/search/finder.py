@@ -168,7 +168,11 @@ def _hits(
         service = services.get(candidate.service_id)
         if service is None:  # deleted since the index last caught up
             continue
-        nearest = next((loc for loc in service.locations if loc.id == candidate.location_id), None)
+        nearest = (
+            next((loc for loc in service.locations if loc.id == candidate.location_id), None)
+            if candidate.location_id is not None  # only with a place (and what it loads)
+            else None
+        )
         highlight = highlight_text(service.description, text_q.query) if text_q else None
         hits.append(ServiceHit(service, candidate.score, candidate.distance_m, nearest, highlight))
     return hits
