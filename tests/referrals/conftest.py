@@ -51,7 +51,8 @@ def suggestible_service(app: Flask) -> Service:
 
 @pytest.fixture
 def make_referral(needs: Needs) -> Callable[..., Referral]:
-    """``make_referral(actor=gp)``: a committed referral; source follows the actor's role."""
+    """``make_referral(actor=gp)``: a committed referral; source follows the actor's role, and
+    who referred is the actor's account."""
 
     def _make(actor: User | None = None, source: ReferralSource | None = None, **fields: Any):
         if source is None:
@@ -60,10 +61,6 @@ def make_referral(needs: Needs) -> Callable[..., Referral]:
                 Role.RESIDENT: ReferralSource.SELF,
                 Role.REFERRER: ReferralSource.GP,
             }.get(actor.role if actor else None, ReferralSource.LINK_WORKER)
-        if actor is not None and actor.role is not Role.RESIDENT:
-            fields.setdefault("referrer_name", actor.name)
-            fields.setdefault("referrer_organisation", actor.organisation)
-            fields.setdefault("referrer_email", actor.email)
         referral = create_referral(draft_for(needs, **fields), actor, source)
         db.session.commit()
         return referral

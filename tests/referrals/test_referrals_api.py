@@ -6,32 +6,11 @@ import pytest
 
 from tests.support.factories import make_user
 from tests.support.referrals import VALID_NHS_NUMBER
+from tests.support.referrals import referral_body as body
 from wellbeing.accounts.models import Role
 from wellbeing.audit import AuditEvent
 from wellbeing.extensions import db
 from wellbeing.referrals.models import Referral
-
-
-def body(needs, **overrides):
-    person = {
-        "given_name": "Alex",
-        "family_name": "Rivers",
-        "date_of_birth": "1956-04-23",
-        "nhs_number": "943 476 5919",
-        "postcode": "gl1 3ab",
-        "email": "alex@example.org",
-        "phone": "01632 960 123",
-    }
-    replacement = overrides.pop("person", {})
-    values = {
-        "person": {**person, **replacement} if isinstance(replacement, dict) else replacement,
-        "reasons": [needs.loneliness.id, needs.debt.id],
-        "details": "Rarely leaves the house; would like company and help with debts.",
-        "urgency": "routine",
-        "consent": True,
-    }
-    values.update(overrides)
-    return values
 
 
 def test_a_gp_system_creates_a_referral(client, api_headers, needs, suggestible_service) -> None:

@@ -1,19 +1,44 @@
 """The outbox is sent by `flask notifications send` to a real SMTP server on localhost."""
 
+import logging
+import smtplib
+import threading
+from collections import Counter
 from datetime import timedelta
+
+import pytest
 
 from tests.support.factories import make_user
 from wellbeing.accounts.models import Role
 from wellbeing.database import utcnow
 from wellbeing.extensions import db
-from wellbeing.referrals.models import Notification
-from wellbeing.referrals.notifications import MAX_ATTEMPTS, claim_batch
+from wellbeing.referrals.models import Notification, NotificationStatus
+from wellbeing.referrals.notifications import (
+    CLAIM_TIMEOUT,
+    MAX_ATTEMPTS,
+    SendReport,
+    _finish,
+    claim_next,
+    describe_failure,
+    send_pending,
+)
 from wellbeing.referrals.workflow import transition
 
 
 def rows() -> list[Notification]:
     db.session.expire_all()
     return list(db.session.execute(db.select(Notification).order_by(Notification.id)).scalars())
+
+
+def outbox(count: int) -> list[str]:
+    """``count`` due messages, each to its own address; returns the addresses."""
+    recipients = [f"person{number}@example.org" for number in range(count)]
+    db.session.add_all(
+        Notification(recipient=to, audience="resident", subject=f"Message {n}", body="News")
+        for n, to in enumerate(recipients)
+    )
+    db.session.commit()
+    return recipients
 
 
 def test_send_delivers_the_outbox_and_marks_it_sent(app, runner, smtp_server, make_referral):
@@ -62,33 +87,109 @@ def test_failures_back_off_then_give_up(app, runner, smtp_server, make_referral)
     assert "Sent 0" in runner.invoke(args=["notifications", "send"]).output
 
 
-def test_two_senders_never_claim_the_same_message(app, make_referral) -> None:
-    app.config["WELLBEING_SERVICE_INBOX"] = "inbox@wellbeing.example.org"
-    for _ in range(3):
-        make_referral()
-    now = utcnow()
-    first = claim_batch(now, limit=2)
-    db.session.commit()
-    second = claim_batch(now, limit=10)
-    db.session.commit()
-    claims = [row.claim_token for row in rows()]
-    assert claims.count(first) == 2 and claims.count(second) == 1
+def test_two_overlapping_senders_send_each_message_once(app, smtp_server) -> None:
+    """Two real senders, each with its own connection, racing over one outbox."""
+    recipients = outbox(30)
+    smtp_server.delay = 0.02  # each message takes a while, so the two runs overlap throughout
+    start = threading.Barrier(2, timeout=10)
+    reports: list[SendReport] = []
+    errors: list[BaseException] = []
+
+    def sender() -> None:
+        with app.app_context():  # its own session and database connection
+            try:
+                start.wait()
+                reports.append(send_pending(limit=100))
+            except BaseException as error:  # the assertion below reports it
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=sender) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors
+    delivered = Counter(message["To"] for message in smtp_server.messages)
+    assert delivered == Counter(recipients)  # every message, and none twice
+    assert sorted(report.sent > 0 for report in reports) == [True, True]  # they did overlap
+    assert sum(report.sent for report in reports) == len(recipients)
+    assert {row.status for row in rows()} == {"sent"}
 
 
-def test_a_dead_senders_claim_is_taken_over(app, make_referral) -> None:
-    app.config["WELLBEING_SERVICE_INBOX"] = "inbox@wellbeing.example.org"
+def test_a_claim_is_taken_by_one_sender_only(app) -> None:
+    outbox(3)
+    claimed = [claim_next(f"sender{n}") for n in range(4)]
+    db.session.commit()
+    assert claimed[3] is None and len(set(claimed[:3])) == 3
+    assert [row.claim_token for row in rows()] == ["sender0", "sender1", "sender2"]
+
+
+def test_a_dead_senders_claim_is_taken_over_and_its_late_result_ignored(app, smtp_server):
+    outbox(1)
+    dead = claim_next("dead")
+    db.session.commit()
+    assert claim_next("alive") is None  # a fresh claim stands
+    later = utcnow() + CLAIM_TIMEOUT + timedelta(minutes=1)
+    assert claim_next("live", now=later) == dead  # an old one has expired
+    db.session.commit()
+    assert send_pending().sent == 0  # nothing else is due: the live claim is not taken again
+    assert not _finish(dead, "dead", status=NotificationStatus.SENT)  # the dead sender is late
+    db.session.commit()
+    [row] = rows()
+    assert row.claim_token == "live" and row.status == "sending"
+
+
+def test_failures_are_recorded_and_logged_without_addresses(
+    app, smtp_server, make_referral, caplog
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    app.config["WELLBEING_SERVICE_INBOX"] = "Service.Inbox@wellbeing.example.org"
     make_referral()
-    old = utcnow() - timedelta(hours=1)
-    claim_batch(old, limit=10)
-    db.session.commit()
-    token = claim_batch(utcnow(), limit=10)
-    db.session.commit()
-    assert rows()[0].claim_token == token
+    smtp_server.refuse_recipients = True  # "550 5.1.1 <address>: Recipient address rejected"
+    assert send_pending().retrying == 1
+    [row] = rows()
+    assert "550" in row.last_error and row.last_error.startswith("SMTPRecipientsRefused")
+    # Ours, not the test SMTP server's own log ("mail.log"), which shows the whole conversation.
+    logged = "\n".join(r.getMessage() for r in caplog.records if r.name != "mail.log")
+    assert "not sent (try 1)" in logged  # it was logged, so the check below means something
+    for text in (row.last_error, logged):
+        for secret in ("service.inbox", "wellbeing.example.org", "@"):
+            assert secret not in text.lower()
+
+
+@pytest.mark.parametrize(
+    ("error", "kept"),
+    [
+        (OSError("connect to alex.rivers@example.org failed"), "OSError: connect to"),
+        (
+            smtplib.SMTPDataError(554, b"Message for Alex.Rivers rejected"),
+            "SMTPDataError: 554 Message for [address] rejected",
+        ),
+        (
+            smtplib.SMTPSenderRefused(553, b"<x@y.org> no", "x@y.org"),
+            "SMTPSenderRefused: 553 <[address]> no",
+        ),
+    ],
+)
+def test_failure_descriptions_hold_no_address(error, kept) -> None:
+    described = describe_failure(error, "alex.rivers@example.org")
+    assert described.startswith(kept)
+    assert "alex" not in described.lower() and "@" not in described
 
 
 def test_send_needs_an_smtp_host(runner) -> None:
     result = runner.invoke(args=["notifications", "send"])
     assert result.exit_code != 0 and "Set WELLBEING_SMTP_HOST" in result.output
+
+
+def test_send_takes_a_bounded_limit(app, runner, smtp_server) -> None:
+    for limit in ("0", "10001", "x"):
+        result = runner.invoke(args=["notifications", "send", "--limit", limit])
+        assert result.exit_code == 2 and "--limit" in result.output
+    outbox(3)
+    assert "Sent 2;" in runner.invoke(args=["notifications", "send", "--limit", "2"]).output
 
 
 def test_no_inbox_configured_means_no_inbox_message(make_referral) -> None:

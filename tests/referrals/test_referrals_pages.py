@@ -5,29 +5,12 @@ import re
 import pytest
 
 from tests.support.factories import make_user
+from tests.support.referrals import referrer_form as professional
+from tests.support.referrals import self_referral_form as self_referral
 from wellbeing.accounts.models import Role
 from wellbeing.audit import AuditEvent
 from wellbeing.extensions import db
 from wellbeing.referrals.models import Referral
-
-
-def self_referral(needs, **overrides):
-    data = {
-        "given_name": "Sam",
-        "family_name": "O'Neill",
-        "date_of_birth[day]": "3",
-        "date_of_birth[month]": "4",
-        "date_of_birth[year]": "1970",
-        "postcode": "gl1 3ab",
-        "phone": "07700 900 982",
-        "email": "sam@example.org",
-        "preferred_contact": "text",
-        "need_ids": [needs.loneliness.id, needs.money.id],
-        "what_matters": "I feel on my own since I moved here & I'd like to meet people.",
-        "consent": "y",
-    }
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
 
 
 def only_referral() -> Referral:
@@ -119,6 +102,26 @@ def test_self_referral_submissions_are_rate_limited(app, client, needs) -> None:
     assert client.get("/refer").status_code == 200  # reading the form is never limited
 
 
+def test_only_sending_counts_against_the_self_referral_limit(app, client, needs) -> None:
+    app.config["SELF_REFERRAL_RATE_LIMIT"] = "2 per hour"
+    for action in ("check", "change", "check", "check", "change"):
+        assert (
+            client.post("/refer", data={**self_referral(needs), "action": action}).status_code
+            == 200
+        )
+    failed = client.post("/refer", data={**self_referral(needs, given_name=""), "action": "send"})
+    assert failed.status_code == 422  # a send that saved nothing does not count either
+    for _ in range(2):
+        sent = client.post("/refer", data={**self_referral(needs), "action": "send"})
+        assert sent.status_code == 303
+    # At the limit, answers can still be checked and changed: only sending is refused.
+    assert client.post("/refer", data=self_referral(needs)).status_code == 200
+    assert (
+        client.post("/refer", data={**self_referral(needs), "action": "change"}).status_code == 200
+    )
+    assert client.post("/refer", data={**self_referral(needs), "action": "send"}).status_code == 429
+
+
 def status_check(client, reference, day="23", month="4", year="1956"):
     return client.post(
         "/referrals/status",
@@ -165,45 +168,29 @@ def test_status_checks_are_rate_limited(app, client) -> None:
     assert status_check(client, "WB-ZZZZZZ").status_code == 429
 
 
-def professional(needs, **overrides):
-    data = {
-        "source": "gp",
-        "given_name": "Alex",
-        "family_name": "Rivers",
-        "date_of_birth[day]": "23",
-        "date_of_birth[month]": "4",
-        "date_of_birth[year]": "1956",
-        "nhs_number": "943 476 5919",
-        "postcode": "GL1 3AB",
-        "phone": "01632 960 123",
-        "need_ids": [needs.loneliness.id, needs.befriending.id],
-        "what_matters": "Widowed last year, rarely goes out.",
-        "urgency": "routine",
-        "consent": "y",
-        "referrer_name": "Dr Gita Patel",
-        "action": "send",
-    }
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
-
-
 def test_referrer_form_defaults_and_creates(client, login_as, needs) -> None:
     gp = login_as("referrer", organisation="Kingsholm Surgery")
     form = client.get("/referrals/new").get_data(as_text=True)
-    assert f'value="{gp.name}"' in form and "Kingsholm Surgery" in form
+    assert f"referring as <strong>{gp.name}</strong>, Kingsholm Surgery" in form
+    assert f"We will email {gp.email}" in form
     assert "Befriending" in form  # children of each need group can be chosen
     response = client.post(
         "/referrals/new",
         data=professional(
             needs,
-            referrer_organisation="Another Practice",
             risk_flag="y",
             risk_note="Lives with a dog; call ahead",
+            referrer_phone="01632 960 555",
         ),
     )
     assert response.status_code == 303
     referral = only_referral()
-    assert referral.referrer_organisation == "Kingsholm Surgery"  # from the account
+    assert (referral.referrer_name, referral.referrer_organisation, referral.referrer_email) == (
+        gp.name,
+        "Kingsholm Surgery",
+        gp.email,
+    )
+    assert referral.referrer_phone == "01632960555"
     assert (
         referral.nhs_number == "9434765919" and referral.risk_note == "Lives with a dog; call ahead"
     )

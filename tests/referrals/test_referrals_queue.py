@@ -10,7 +10,7 @@ from wellbeing.extensions import db
 from wellbeing.referrals.casework import assign
 from wellbeing.referrals.models import Referral
 from wellbeing.referrals.queue import working_days_between
-from wellbeing.referrals.services import visible_referrals
+from wellbeing.referrals.visibility import visible_referrals
 from wellbeing.referrals.workflow import transition
 
 

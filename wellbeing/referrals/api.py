@@ -1,4 +1,9 @@
-"""The referrals JSON API at /api/referrals, for GP systems and other clients (bearer tokens)."""
+"""The referrals JSON API at /api/referrals, for GP systems and other clients (bearer tokens).
+
+Its OpenAPI document (``openapi.py``) is at /api/referrals/openapi.json. A body is read into a
+``ReferralDraft`` here, each value checked for its JSON type (a wrong one is a 422 naming it);
+every other rule and bound is the domain's, the same for the pages.
+"""
 
 from datetime import date
 from typing import Any
@@ -14,27 +19,37 @@ from wellbeing.extensions import csrf, db
 from wellbeing.query_args import ArgError, page_number, whole_number
 from wellbeing.referrals.fhir import referral_bundle
 from wellbeing.referrals.json_shapes import DRAFT_PATHS, event_json, referral_json
-from wellbeing.referrals.models import PERSON_FIELDS, Referral, ReferralSource, ReferralStatus
+from wellbeing.referrals.models import (
+    MAX_PER_PAGE,
+    MAX_VERSION,
+    PERSON_FIELDS,
+    Referral,
+    ReferralSource,
+    ReferralStatus,
+)
+from wellbeing.referrals.openapi import openapi_document
 from wellbeing.referrals.services import (
     ReferralDraft,
     ReferralInvalid,
-    ReferrerDetails,
     create_referral,
+)
+from wellbeing.referrals.visibility import (
     get_visible_referral,
+    record_refused_read,
     visible_referrals,
 )
-from wellbeing.referrals.workflow import ReasonRequired, WorkflowError, transition
+from wellbeing.referrals.workflow import WorkflowError, transition
 
 bp = Blueprint("api_referrals", __name__, url_prefix="/api/referrals")
 csrf.exempt(bp)
 bp.before_request(authenticate_bearer)
 
 CLIENT_ROLES = (Role.REFERRER, Role.RESIDENT, Role.LINK_WORKER, Role.ADMIN)
-MAX_PER_PAGE = 100
+NOT_AN_OBJECT = "Send a JSON object (Content-Type: application/json)"
 
 
-def _invalid(errors: dict[str, str]) -> Response:
-    return json_error(422, "The referral has problems: see fields", fields=errors)
+def _invalid(errors: dict[str, str], what: str = "The referral") -> Response:
+    return json_error(422, f"{what} has problems: see fields", fields=errors)
 
 
 def _json_body() -> dict[str, Any] | None:
@@ -47,6 +62,14 @@ def _text(value: object, path: str, errors: dict[str, str]) -> str | None:
         return value
     errors[path] = f"{path} must be a string"
     return None
+
+
+def _object(value: object, path: str, errors: dict[str, str], message: str) -> dict[str, Any]:
+    if isinstance(value, dict):
+        return value
+    if value is not None:
+        errors[path] = message
+    return {}
 
 
 def _id_list(value: object, path: str, errors: dict[str, str]) -> list[str]:
@@ -62,7 +85,8 @@ def _birth_date(value: object, errors: dict[str, str]) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value) if isinstance(value, str) else None
+        if isinstance(value, str):
+            return date.fromisoformat(value)
     except ValueError:
         pass
     errors["person.date_of_birth"] = "person.date_of_birth must be a date like 1980-03-27"
@@ -76,16 +100,20 @@ def _flag(value: object, path: str, errors: dict[str, str]) -> bool:
     return False
 
 
-def draft_from_json(body: dict[str, Any], user: User) -> tuple[ReferralDraft, dict[str, str]]:
+def _version(value: object, errors: dict[str, str]) -> int | None:
+    if value is None or (type(value) is int and 1 <= value <= MAX_VERSION):
+        return value
+    errors["version"] = f"version must be a whole number from 1 to {MAX_VERSION}"
+    return None
+
+
+def draft_from_json(body: dict[str, Any]) -> tuple[ReferralDraft, dict[str, str]]:
     """The request body as a draft, plus errors in its shape (wrong types) by JSON path."""
     errors: dict[str, str] = {}
-    person = body.get("person")
-    if not isinstance(person, dict):
+    person = _object(body.get("person"), "person", errors, "person must be an object")
+    if body.get("person") is None:
         errors["person"] = "person must be an object with the person's details"
-        person = {}
-    risk = body.get("risk")
-    if not isinstance(risk, dict):
-        risk = {}
+    risk = _object(body.get("risk"), "risk", errors, 'risk must be an object: {"flag", "note"}')
     texts = {
         name: _text(person.get(name), f"person.{name}", errors)
         for name in PERSON_FIELDS
@@ -113,32 +141,26 @@ def draft_from_json(body: dict[str, Any], user: User) -> tuple[ReferralDraft, di
         consent=body.get("consent") is True,
         risk_flag=_flag(risk.get("flag"), "risk.flag", errors),
         risk_note=_text(risk.get("note"), "risk.note", errors),
-        **referrer_details(user),
     )
     if body.get("consent") is not True:
         errors["consent"] = "consent must be true: the person must agree to the referral"
     return draft, errors
 
 
-def referrer_details(user: User) -> ReferrerDetails:
-    """Who referred, from their account: an organisation cannot be claimed by typing it."""
-    if user.role is Role.RESIDENT:
-        return {}
-    return {
-        "referrer_name": user.name,
-        "referrer_organisation": user.organisation,
-        "referrer_email": user.email,
-    }
-
-
-def _source(user: User, body: dict[str, Any]) -> ReferralSource | None:
+def _source(user: User, value: object) -> ReferralSource | None:
+    """The source follows the role; a referrer may say ``professional`` (``gp`` by default)."""
     if user.role is Role.RESIDENT:
         return ReferralSource.SELF
     if user.role is not Role.REFERRER:
         return ReferralSource.LINK_WORKER
-    value = body.get("source", ReferralSource.GP.value)
     allowed = (ReferralSource.GP.value, ReferralSource.PROFESSIONAL.value)
-    return ReferralSource(value) if value in allowed else None
+    return ReferralSource(value) if isinstance(value, str) and value in allowed else None
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    """This API's OpenAPI 3.1 document: public, like the API's own description of itself."""
+    return jsonify(openapi_document(request.url_root))
 
 
 @bp.post("")
@@ -146,11 +168,12 @@ def _source(user: User, body: dict[str, Any]) -> ReferralSource | None:
 def create() -> tuple[Response, int] | Response:
     body = _json_body()
     if body is None:
-        return json_error(400, "Send a JSON object (Content-Type: application/json)")
+        return json_error(400, NOT_AN_OBJECT)
     user = g.api_user
-    draft, errors = draft_from_json(body, user)
-    source = _source(user, body)
-    if source is None:
+    draft, errors = draft_from_json(body)
+    source_value = body.get("source", ReferralSource.GP.value)
+    source = _source(user, source_value)
+    if source is None or not isinstance(source_value, str):
         errors["source"] = "source must be 'gp' or 'professional'"
     if errors or source is None:  # a missing source is one of the errors
         return _invalid(errors)
@@ -194,15 +217,23 @@ def index() -> Response:
     )
 
 
-def _visible(referral_id: str, action: str = "referral.view") -> Referral | None:
-    """The referral if the caller may see it, audited; None means answer 404."""
+NOT_FOUND = "No referral with this id that you may see"
+
+
+def _visible(referral_id: str, action: str | None = "referral.view") -> Referral | None:
+    """The referral if the caller may see it, its reading audited (``action``); None means
+    answer 404, and that refusal is audited too (``not_found`` commits it)."""
     referral = get_visible_referral(g.api_user, referral_id)
-    if referral is not None:
+    if referral is None:
+        record_refused_read(g.api_user, referral_id)
+    elif action is not None:
         audit.record(g.api_user, action, "referral", referral.id)
     return referral
 
 
-NOT_FOUND = "No referral with this id that you may see"
+def _not_found() -> Response:
+    db.session.commit()
+    return json_error(404, NOT_FOUND)
 
 
 @bp.get("/<referral_id>")
@@ -210,7 +241,7 @@ NOT_FOUND = "No referral with this id that you may see"
 def show(referral_id: str) -> Response:
     referral = _visible(referral_id)
     if referral is None:
-        return json_error(404, NOT_FOUND)
+        return _not_found()
     db.session.commit()
     return jsonify(referral_json(referral))
 
@@ -220,7 +251,7 @@ def show(referral_id: str) -> Response:
 def events(referral_id: str) -> Response:
     referral = _visible(referral_id)
     if referral is None:
-        return json_error(404, NOT_FOUND)
+        return _not_found()
     db.session.commit()
     return jsonify({"items": [event_json(event) for event in referral.events]})
 
@@ -230,34 +261,41 @@ def events(referral_id: str) -> Response:
 def fhir(referral_id: str) -> Response:
     referral = _visible(referral_id)
     if referral is None:
-        return json_error(404, NOT_FOUND)
+        return _not_found()
     db.session.commit()
     response = jsonify(referral_bundle(referral))
     response.mimetype = "application/fhir+json"
     return response
 
 
+def _transition_from_json(body: dict[str, Any]) -> tuple[str, str | None, int | None, dict]:
+    """``to``, ``reason`` and ``version`` from the body, and errors in their JSON types."""
+    errors: dict[str, str] = {}
+    to = body.get("to")
+    if not isinstance(to, str):
+        errors["to"] = "to must be the new status, as a string"
+    reason = _text(body.get("reason"), "reason", errors)
+    version = _version(body.get("version"), errors)
+    return to if isinstance(to, str) else "", reason, version, errors
+
+
 @bp.post("/<referral_id>/transitions")
 @token_required(*CLIENT_ROLES)
 def change_status(referral_id: str) -> Response:
-    referral = get_visible_referral(g.api_user, referral_id)
+    referral = _visible(referral_id, action=None)  # the change itself is audited
     if referral is None:
-        return json_error(404, NOT_FOUND)
+        return _not_found()
     body = _json_body()
-    if body is None or not isinstance(body.get("to"), str):
-        return json_error(
-            422, "Send a JSON object with 'to', the new status", fields={"to": "required"}
-        )
-    version, reason = body.get("version"), body.get("reason")
-    if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
-        return json_error(422, "version must be a whole number", fields={"version": "not a number"})
-    if reason is not None and not isinstance(reason, str):
-        return json_error(422, "reason must be a string", fields={"reason": "not a string"})
+    if body is None:
+        return json_error(400, NOT_AN_OBJECT)
+    to, reason, version, errors = _transition_from_json(body)
+    if errors:
+        return _invalid(errors, "The change")
     try:
-        transition(referral, body["to"], g.api_user, reason, version)
+        transition(referral, to, g.api_user, reason, version)
     except WorkflowError as error:
         db.session.rollback()
-        extra = {"fields": {"reason": str(error)}} if isinstance(error, ReasonRequired) else {}
+        extra = {"fields": {error.field: str(error)}} if error.field else {}
         return json_error(error.status, str(error), **extra)
     db.session.commit()
     return jsonify(referral_json(referral))

@@ -1,4 +1,7 @@
-"""A link worker's work on a referral besides its status: assignment and contact attempts."""
+"""A link worker's work on a referral besides its status: assignment and contact attempts.
+
+Only an open referral takes casework: the rule is here, so pages and any client get one answer.
+"""
 
 from datetime import datetime
 
@@ -16,21 +19,28 @@ from wellbeing.referrals.models import (
 )
 from wellbeing.referrals.workflow import (
     STAFF,
+    ClosedReferral,
+    InvalidInput,
     NotAllowed,
-    WorkflowError,
     actor_label,
     check_version,
+    checked_text,
     stale_checked,
 )
 
 
-class CaseworkError(WorkflowError):
-    status = 422
+class CaseworkError(InvalidInput):
+    pass
 
 
 def _require_staff(actor: User) -> None:
     if actor.role not in STAFF:
         raise NotAllowed("Only link workers and admins may do this")
+
+
+def _require_open(referral: Referral, what: str) -> None:
+    if not referral.status.is_open:
+        raise ClosedReferral(f"This referral is {referral.status.label.lower()}, so {what}")
 
 
 def assignable_users() -> list[User]:
@@ -50,10 +60,9 @@ def assign(
     """Give the referral to a link worker (or nobody); writes an event on the timeline."""
     _require_staff(actor)
     check_version(referral, expected_version)
+    _require_open(referral, "it cannot be reassigned")
     if assignee is not None and (assignee.role is not Role.LINK_WORKER or not assignee.active):
-        raise CaseworkError("Choose an active link worker")
-    if not referral.status.is_open:
-        raise CaseworkError("A closed referral cannot be reassigned")
+        raise CaseworkError("Choose an active link worker", field="assignee")
     event = ReferralEvent(
         kind=EventKind.ASSIGNED,
         actor_id=actor.id,
@@ -85,16 +94,16 @@ def record_contact_attempt(
 ) -> ContactAttempt:
     """Note a call, text, email or visit and whether it reached the person."""
     _require_staff(actor)
+    _require_open(referral, "no more contact attempts can be recorded")
     if method not in {m.value for m in ContactMethod}:
-        raise CaseworkError("Choose how you tried to make contact")
+        raise CaseworkError("Choose how you tried to make contact", field="method")
     if outcome not in {o.value for o in ContactOutcome}:
-        raise CaseworkError("Choose what happened")
+        raise CaseworkError("Choose what happened", field="outcome")
+    note = checked_text("note", note)
     at = at or utcnow()
     if at > utcnow():
         raise CaseworkError("The time of contact cannot be in the future")
-    attempt = ContactAttempt(
-        actor_id=actor.id, method=method, outcome=outcome, note=(note or "").strip() or None, at=at
-    )
+    attempt = ContactAttempt(actor_id=actor.id, method=method, outcome=outcome, note=note, at=at)
     with stale_checked():
         referral.contact_attempts.append(attempt)
         if ContactOutcome(outcome).succeeded and (

@@ -13,7 +13,7 @@ from wellbeing.extensions import db
 from wellbeing.referrals.casework import assign, record_contact_attempt
 from wellbeing.referrals.models import Referral, ReferralSource
 from wellbeing.referrals.models import ReferralStatus as S
-from wellbeing.referrals.services import ReferralDraft, ReferrerDetails, create_referral
+from wellbeing.referrals.services import ReferralDraft, create_referral
 from wellbeing.referrals.workflow import transition
 
 # A status to move to, with the reason given (if any).
@@ -83,15 +83,6 @@ def seed_demo_referrals() -> Iterator[str]:
             continue
         given, family, born, postcode = person
         actor = resident if source is ReferralSource.SELF else gp
-        referrer: ReferrerDetails = (
-            {}
-            if actor is resident
-            else {
-                "referrer_name": gp.name,
-                "referrer_organisation": gp.organisation,
-                "referrer_email": gp.email,
-            }
-        )
         draft = ReferralDraft(
             given_name=given,
             family_name=family,
@@ -102,7 +93,6 @@ def seed_demo_referrals() -> Iterator[str]:
             what_matters=story,
             need_ids=_needs(need_names),
             consent=True,
-            **referrer,
         )
         referral = create_referral(draft, actor, source, reference=reference)
         _follow(referral, path, link_worker)

@@ -1,5 +1,7 @@
 """Referral forms. Field names match ``ReferralDraft`` so that the rules in services.py, which
-the API uses too, report their problems against the field a person typed into."""
+the API uses too, report their problems against the field a person typed into. Those rules, and
+the workflow's, check every bound (``models.TEXT_LIMITS``); a form checks only what reaches no
+rule (a search box, a reference) and with the same function, ``validation.check_text``."""
 
 from datetime import date
 from typing import Any
@@ -19,10 +21,17 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.utils import unset_value
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
-from wellbeing.referrals.models import TEXT_LIMITS, ContactMethod, ContactOutcome, ReferralSource
+from wellbeing.referrals.models import MAX_VERSION, ContactMethod, ContactOutcome, ReferralSource
 from wellbeing.referrals.services import ReferralDraft, validate_draft
+from wellbeing.referrals.validation import FieldError, check_text
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -69,7 +78,7 @@ class DateInputField(Field):
         else:
             try:
                 return date(*(int(self.parts[p]) for p in ("year", "month", "day")))
-            except ValueError:
+            except (ValueError, OverflowError):  # a day of 99999999999999999999 overflows
                 self._parse_error = f"{label} must be a real date"
         return None
 
@@ -88,10 +97,17 @@ CONTACT_CHOICES = [
 ]
 
 
-def limit(name: str) -> list[Length]:
-    """The length check for a free-text field, from the one table of limits."""
-    most = TEXT_LIMITS[name]
-    return [Length(max=most, message=f"Must be {most:,} characters or fewer")]
+class Text:
+    """WTForms' face of ``check_text``: the field's bounds from the one table of limits."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __call__(self, form: Any, field: Field) -> None:
+        try:
+            check_text(self.name, field.data or "")
+        except FieldError as error:
+            raise ValidationError(str(error)) from None
 
 
 def _optional(**kwargs: Any) -> dict[str, Any]:
@@ -124,7 +140,7 @@ class PersonFields(FlaskForm):
     )
     language = StringField("Language, if not English", **_optional())
     need_ids = MultiCheckboxField("What would you like help with?", validate_choice=False)
-    what_matters = TextAreaField("What matters to you?", validators=limit("what_matters"))
+    what_matters = TextAreaField("What matters to you?")
     consent = BooleanField("I agree")
 
     def draft(self, **overrides: Any) -> ReferralDraft:
@@ -172,7 +188,6 @@ class SelfReferralForm(PersonFields):
         "Tell us a little about what matters to you",
         description="For example, what you enjoy, what you find hard, and what you would like "
         "to change. A few words is fine.",
-        validators=limit("what_matters"),
     )
     consent = BooleanField(
         "I agree that the Community Wellbeing Service can store these details and contact me"
@@ -195,7 +210,6 @@ class ProfessionalReferralForm(PersonFields):
         "What matters to them, and why are you referring?",
         description="In their words where you can. Do not include clinical history that is "
         "not needed for social prescribing.",
-        validators=limit("what_matters"),
     )
     urgency = RadioField(
         "Urgency",
@@ -205,19 +219,18 @@ class ProfessionalReferralForm(PersonFields):
         validate_choice=False,
     )
     risk_flag = BooleanField("There is a risk or safeguarding concern")
-    risk_note = TextAreaField("Describe the risk or concern", validators=limit("risk_note"))
+    risk_note = TextAreaField("Describe the risk or concern")
     consent = BooleanField(
         "The person agrees to this referral and to their details being shared with the "
         "Community Wellbeing Service"
     )
-    referrer_name = StringField("Your name", **_optional())
-    referrer_organisation = StringField("Your practice or organisation", **_optional())
-    referrer_email = EmailField("Your email address", **_optional())
+    # Who refers is the signed-in account (``services.referrer_details``): only a phone number
+    # for this referral is asked for.
     referrer_phone = TelField("Your phone number (optional)", **_optional())
     service_search = SearchField(
         "Search the directory for services to suggest (optional)",
         description="For example, walking group, singing or debt advice",
-        **_optional(),
+        validators=[Optional(), Text("service_search")],
     )
     suggested_service_ids = MultiCheckboxField("Suggested services", validate_choice=False)
 
@@ -227,7 +240,7 @@ class StatusCheckForm(FlaskForm):
         "Your reference",
         description="It starts with WB, like WB-7K3QF2. It was on the page after you sent your "
         "request, and in any email we sent you.",
-        validators=[DataRequired("Enter your reference")],
+        validators=[DataRequired("Enter your reference"), Text("reference")],
         render_kw={"spellcheck": "false", "autocomplete": "off"},
     )
     date_of_birth = DateInputField(
@@ -244,14 +257,25 @@ class ActionForm(FlaskForm):
         csrf = False
 
 
+def _version_in_range(form: Any, field: Field) -> None:
+    # Not NumberRange: it calls math.isnan, which overflows on a whole number of 400 digits.
+    if field.data is not None and not 1 <= field.data <= MAX_VERSION:
+        raise ValidationError(f"Must be a whole number from 1 to {MAX_VERSION}")
+
+
+def version_field() -> IntegerField:
+    """The version the page showed (hidden): a stale one is refused by the workflow."""
+    return IntegerField(validators=[InputRequired(), _version_in_range])
+
+
 class TransitionForm(ActionForm):
-    version = IntegerField(validators=[InputRequired()])
-    reason = TextAreaField("Reason", validators=[Optional(), *limit("reason")])
+    version = version_field()
+    reason = TextAreaField("Reason")  # checked by ``workflow.transition``, shown at this field
 
 
 class AssignForm(ActionForm):
     assignee = SelectField("Assign to", coerce=str, validate_choice=False)
-    version = IntegerField(validators=[InputRequired()])
+    version = version_field()
 
 
 class ContactAttemptForm(ActionForm):
@@ -270,4 +294,4 @@ class ContactAttemptForm(ActionForm):
         ],
         validators=[InputRequired("Choose what happened")],
     )
-    note = TextAreaField("Note (optional)", validators=[Optional(), *limit("note")])
+    note = TextAreaField("Note (optional)")  # checked by ``casework.record_contact_attempt``

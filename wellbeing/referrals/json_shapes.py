@@ -11,8 +11,6 @@ DRAFT_PATHS = {
     "what_matters": "details",
     "risk_flag": "risk.flag",
     "risk_note": "risk.note",
-    "referrer_email": "referrer.email",
-    "referrer_phone": "referrer.phone",
 }
 
 

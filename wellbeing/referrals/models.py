@@ -135,18 +135,38 @@ PERSON_FIELDS = (
     "language",
     "interpreter_needed",
 )
-# The most characters each free-text field keeps; the forms and the API check the same limits.
+# The bounds of everything a person or client sends about a referral: one table each, read by the
+# forms, the domain checks, the JSON API and its OpenAPI document alike.
+#
+# The most characters each text field takes. Only the fields in MULTI_LINE_FIELDS may hold line
+# breaks and tabs; every other one is a single line (names, contact details, codes, choices).
 TEXT_LIMITS = {
     "given_name": 100,
     "family_name": 100,
+    "nhs_number": 20,  # 10 digits, typed with spaces or dashes
+    "postcode": 16,
+    "phone": 30,
+    "email": 254,
+    "preferred_contact": 20,
     "language": 100,
-    "referrer_name": 200,
-    "referrer_organisation": 200,
     "what_matters": 5000,
+    "urgency": 20,
     "risk_note": 2000,
+    "referrer_phone": 30,
     "reason": 2000,
     "note": 2000,
+    "service_search": 200,
+    "reference": 20,
 }
+MULTI_LINE_FIELDS = frozenset({"what_matters", "risk_note", "reason", "note"})
+# The most ids each list takes: needs from the taxonomy, directory services suggested.
+LIST_LIMITS = {"need_ids": 50, "suggested_service_ids": 20}
+# Ids are UUID strings; a longer one is unknown without a look in the database.
+ID_LENGTH = 36
+# A referral's version is an INTEGER column.
+MAX_VERSION = 2**31 - 1
+# The most referrals a page of the API's list holds (pages themselves: query_args.MAX_PAGE).
+MAX_PER_PAGE = 100
 
 
 class Referral(Model):

@@ -1,10 +1,13 @@
 """The outbox: emails written in the same transaction as the change, sent later by a CLI command.
 
 Messages carry the reference and status only, never names or health details. ``flask
-notifications send`` claims rows before sending, so two senders (cron overlapping) never send
-one message twice; failures are retried with exponential backoff, then marked failed.
+notifications send`` claims each row atomically just before sending it, so two senders (cron
+overlapping) never send one message twice; failures are retried with exponential backoff, then
+marked failed. Logs and ``last_error`` name messages by id and never hold an address.
 """
 
+import contextlib
+import re
 import secrets
 import smtplib
 from dataclasses import dataclass
@@ -13,7 +16,7 @@ from email.message import EmailMessage
 
 import click
 from flask import current_app
-from sqlalchemy import or_
+from sqlalchemy import ColumnElement, or_
 
 from wellbeing.database import utcnow
 from wellbeing.extensions import db
@@ -71,11 +74,10 @@ def queue_new_referral(referral: Referral) -> None:
 
 
 def referrer_email(referral: Referral) -> str | None:
-    if referral.source == ReferralSource.SELF:
+    """The referrer's account's email: never an address typed on a form."""
+    if referral.source == ReferralSource.SELF or referral.created_by is None:
         return None
-    if referral.referrer_email:
-        return referral.referrer_email
-    return referral.created_by.email if referral.created_by else None
+    return referral.created_by.email
 
 
 def queue_status_change(referral: Referral, event: ReferralEvent) -> None:
@@ -105,31 +107,44 @@ def queue_status_change(referral: Referral, event: ReferralEvent) -> None:
         )
 
 
-def claim_batch(now: datetime, limit: int) -> str:
-    """Mark up to ``limit`` due messages as ours with a fresh token; returns the token."""
-    token = secrets.token_hex(16)
-    due = (
-        db.select(Notification.id)
-        .where(
-            or_(
-                (Notification.status == NotificationStatus.PENDING)
-                & (Notification.next_attempt_at <= now),
-                (Notification.status == NotificationStatus.SENDING)
-                & (Notification.claimed_at < now - CLAIM_TIMEOUT),
-            )
-        )
-        .order_by(Notification.id)
-        .limit(limit)
+def _due(now: datetime) -> ColumnElement[bool]:
+    """Waiting and due, or claimed by a sender so long ago that it must have died."""
+    return or_(
+        (Notification.status == NotificationStatus.PENDING) & (Notification.next_attempt_at <= now),
+        (Notification.status == NotificationStatus.SENDING)
+        & (Notification.claimed_at < now - CLAIM_TIMEOUT),
     )
+
+
+def claim_next(token: str, now: datetime | None = None) -> int | None:
+    """Make the next due message this sender's (``token``), atomically; its id, or None.
+
+    One conditional UPDATE: the row must still be due when it is written, so of two senders
+    only one can take it. PostgreSQL also skips rows another sender is taking
+    (``FOR UPDATE SKIP LOCKED``); SQLite runs one writer at a time. The caller commits.
+    """
+    now = now or utcnow()
+    candidate = db.select(Notification.id).where(_due(now)).order_by(Notification.id).limit(1)
     if db.engine.dialect.name == "postgresql":
-        due = due.with_for_update(skip_locked=True)
-    # SQLite runs one writer at a time, so this UPDATE ... WHERE id IN (...) is atomic there too.
-    db.session.execute(
+        candidate = candidate.with_for_update(skip_locked=True)
+    return db.session.execute(
         db.update(Notification)
-        .where(Notification.id.in_(due.scalar_subquery()))
+        .where(Notification.id == candidate.scalar_subquery(), _due(now))
         .values(status=NotificationStatus.SENDING, claimed_at=now, claim_token=token)
+        .returning(Notification.id)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+
+
+def _finish(row_id: int, token: str, **values: object) -> bool:
+    """Record how sending went, if the claim is still ours; False when another sender took it."""
+    result = db.session.execute(
+        db.update(Notification)
+        .where(Notification.id == row_id, Notification.claim_token == token)
+        .values(**values)
+        .execution_options(synchronize_session=False)
     )
-    return token
+    return bool(getattr(result, "rowcount", 0))
 
 
 @dataclass
@@ -164,19 +179,52 @@ def _message(row: Notification) -> EmailMessage:
     return message
 
 
-def _record_failure(row: Notification, error: Exception, now: datetime, report: SendReport):
-    row.attempts += 1
-    row.last_error = f"{type(error).__name__}: {error}"[:500]
-    # The id, never the recipient: an email address is personal data.
-    current_app.logger.warning("Notification %s not sent (try %s): %s", row.id, row.attempts, error)
-    row.claim_token = None
-    if row.attempts >= MAX_ATTEMPTS:
-        row.status = NotificationStatus.FAILED
-        report.failed += 1
+# Anything shaped like an email address, in a server's reply or an error's text.
+ADDRESS = re.compile(r"[^\s<>\"'(),;:\[\]]+@[^\s<>\"'(),;:\[\]]+")
+
+
+def describe_failure(error: Exception, recipient: str) -> str:
+    """Why a message was not sent, for the log and ``last_error``: the error's type, the SMTP
+    code and the server's words, with every address and each part of the recipient's taken out
+    (servers often echo them: "550 <alex@example.org>: no such user")."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = sorted({str(code) for code, _reply in error.recipients.values()})
+        text = f"recipient refused ({', '.join(codes)})"
+    elif isinstance(error, smtplib.SMTPResponseException):
+        reply = error.smtp_error
+        if isinstance(reply, bytes):
+            reply = reply.decode(errors="replace")
+        text = f"{error.smtp_code} {reply}"
     else:
-        row.status = NotificationStatus.PENDING
-        row.next_attempt_at = now + timedelta(minutes=2**row.attempts)
-        report.retrying += 1
+        text = str(error)
+    text = ADDRESS.sub("[address]", text)
+    for part in {recipient, *recipient.split("@")}:
+        if len(part) >= 3:
+            text = re.sub(re.escape(part), "[address]", text, flags=re.IGNORECASE)
+    return f"{type(error).__name__}: {text}"[:500]
+
+
+def _record_failure(row: Notification, token: str, error: Exception, report: SendReport) -> None:
+    attempts = row.attempts + 1
+    description = describe_failure(error, row.recipient)
+    # The id, never the recipient: an email address is personal data.
+    current_app.logger.warning(
+        "Notification %s not sent (try %s): %s", row.id, attempts, description
+    )
+    gave_up = attempts >= MAX_ATTEMPTS
+    if _finish(
+        row.id,
+        token,
+        attempts=attempts,
+        last_error=description,
+        claim_token=None,
+        status=NotificationStatus.FAILED if gave_up else NotificationStatus.PENDING,
+        next_attempt_at=utcnow() + timedelta(minutes=2**attempts),
+    ):
+        if gave_up:
+            report.failed += 1
+        else:
+            report.retrying += 1
 
 
 def _connect() -> tuple[smtplib.SMTP | None, Exception | None]:
@@ -186,29 +234,49 @@ def _connect() -> tuple[smtplib.SMTP | None, Exception | None]:
         return None, error
 
 
+# What sending one message may raise: network and SMTP errors, and a message it cannot encode.
+SEND_ERRORS = (OSError, smtplib.SMTPException, ValueError)
+
+
+def _send_one(
+    row: Notification,
+    token: str,
+    smtp: smtplib.SMTP | None,
+    connect_error: Exception | None,
+    report: SendReport,
+) -> None:
+    try:
+        if smtp is None:  # the server is down: every message counts one failed attempt
+            raise connect_error or OSError("no SMTP connection")
+        smtp.send_message(_message(row))
+    except SEND_ERRORS as error:
+        _record_failure(row, token, error, report)
+    else:
+        if _finish(
+            row.id, token, status=NotificationStatus.SENT, sent_at=utcnow(), claim_token=None
+        ):
+            report.sent += 1
+
+
 def send_pending(limit: int = 100) -> SendReport:
-    """Send the due messages; commits after the claim and after each message, so none repeats."""
+    """Send up to ``limit`` due messages, each claimed (and committed) just before it is sent
+    and recorded (and committed) just after, so that no message goes out twice."""
     if not current_app.config["WELLBEING_SMTP_HOST"]:
         raise click.ClickException("Set WELLBEING_SMTP_HOST to send notifications")
-    now = utcnow()
-    token = claim_batch(now, limit)
-    db.session.commit()
-    rows = db.session.execute(
-        db.select(Notification).where(Notification.claim_token == token).order_by(Notification.id)
-    ).scalars()
+    token = secrets.token_hex(16)
     report = SendReport()
     smtp, connect_error = _connect()
-    for row in list(rows):
-        try:
-            if smtp is None:  # the server is down: every message counts one failed attempt
-                raise connect_error or OSError("no SMTP connection")
-            smtp.send_message(_message(row))
-        except (OSError, smtplib.SMTPException) as error:
-            _record_failure(row, error, now, report)
-        else:
-            row.status, row.sent_at, row.claim_token = NotificationStatus.SENT, utcnow(), None
-            report.sent += 1
-        db.session.commit()  # per message: a crash mid-batch must not resend what went out
-    if smtp is not None:
-        smtp.quit()
+    try:
+        for _ in range(limit):
+            row_id = claim_next(token)
+            db.session.commit()
+            if row_id is None:
+                break
+            row = db.session.get_one(Notification, row_id)
+            _send_one(row, token, smtp, connect_error, report)
+            db.session.commit()
+    finally:
+        if smtp is not None:
+            with contextlib.suppress(*SEND_ERRORS):
+                smtp.quit()
     return report

@@ -37,13 +37,14 @@ class PageArgs(TypedDict, total=False):
     """The optional arguments of ``referral_page``, for views that pass them on."""
 
     problem: str | None
+    problem_field: str | None
     open_transition: str | None
     reason: str | None
     contact_form: ContactAttemptForm | None
 
 
 def _transition_forms(
-    referral: Referral, open_transition: str | None, reason: str | None, problem: str | None
+    referral: Referral, open_transition: str | None, reason: str | None, reason_problem: str | None
 ) -> list:
     forms = []
     for to, rule in allowed_transitions(referral, current_user):
@@ -52,8 +53,8 @@ def _transition_forms(
         form.reason.label.text = f"Reason to {rule.verb.lower()}"
         if to.value == open_transition:
             form.reason.data = reason
-            if problem and rule.reason_required:
-                form.reason.errors = [problem]
+            if reason_problem and rule.reason_required:
+                form.reason.errors = [reason_problem]
         forms.append((to, rule, form))
     return forms
 
@@ -61,11 +62,13 @@ def _transition_forms(
 def referral_page(
     referral: Referral,
     problem: str | None = None,
+    problem_field: str | None = None,
     open_transition: str | None = None,
     reason: str | None = None,
     contact_form: ContactAttemptForm | None = None,
 ) -> str:
-    """Render the page; ``problem`` is why the last change was refused, shown at the top."""
+    """Render the page; ``problem`` is why the last change was refused, shown at the top (and at
+    the reason, when ``problem_field`` says the reason is to blame)."""
     staff = current_user.role in STAFF
     assign_form = AssignForm(formdata=None)
     assign_form.version.data = referral.version
@@ -81,7 +84,9 @@ def referral_page(
         is_link_worker=current_user.role is Role.LINK_WORKER,
         problem=problem,
         open_transition=open_transition,
-        transitions=_transition_forms(referral, open_transition, reason, problem),
+        transitions=_transition_forms(
+            referral, open_transition, reason, problem if problem_field == "reason" else None
+        ),
         assign_form=assign_form,
         contact_form=contact_form or ContactAttemptForm(formdata=None),
         timeline=timeline(referral, with_contacts=staff),

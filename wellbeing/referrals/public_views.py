@@ -24,13 +24,22 @@ def _resident():
     return None
 
 
+def _not_sending() -> bool:
+    return request.form.get("action") != "send"
+
+
 def _sent(response: Response) -> bool:
     return response.status_code == 303
 
 
+# Only sending counts, and only once it worked: checking or changing answers is never refused,
+# even after the limit, so nothing typed is lost to it.
 @bp.route("/refer", methods=["GET", "POST"])
 @limiter.limit(
-    lambda: current_app.config["SELF_REFERRAL_RATE_LIMIT"], methods=["POST"], deduct_when=_sent
+    lambda: current_app.config["SELF_REFERRAL_RATE_LIMIT"],
+    methods=["POST"],
+    exempt_when=_not_sending,
+    deduct_when=_sent,
 )
 def start() -> Response | str | tuple[str, int]:
     """The form, then 'check your answers', then send: nothing typed is lost on the way."""

@@ -1,4 +1,6 @@
-"""Creating referrals and deciding who may see them; none of these functions commit."""
+"""Creating referrals (and finding one by its reference); none of these functions commit.
+
+Who may see which referral is ``visibility``'s."""
 
 import secrets
 from collections.abc import Callable
@@ -7,7 +9,6 @@ from datetime import date
 from typing import Any, TypedDict, TypeVar
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, and_, false, or_, true
 from sqlalchemy.exc import IntegrityError
 
 from wellbeing import audit
@@ -16,6 +17,7 @@ from wellbeing.directory.models import Service, ServiceStatus, TaxonomyTerm
 from wellbeing.extensions import db
 from wellbeing.referrals import validation as v
 from wellbeing.referrals.models import (
+    ID_LENGTH,
     TEXT_LIMITS,
     ContactMethod,
     EventKind,
@@ -63,18 +65,36 @@ class ReferralDraft:
     risk_flag: bool = False
     risk_note: str | None = None
     suggested_service_ids: list[str] = field(default_factory=list)
-    referrer_name: str | None = None
-    referrer_organisation: str | None = None
-    referrer_email: str | None = None
-    referrer_phone: str | None = None
+    referrer_phone: str | None = None  # a number for this referral; who referred is the account
+
+
+# The draft's text fields, each checked against its entry in TEXT_LIMITS before anything else.
+TEXT_FIELDS = tuple(name for name in ReferralDraft.__dataclass_fields__ if name in TEXT_LIMITS)
+REQUIRED_TEXT = (
+    ("given_name", "Enter a first name"),
+    ("family_name", "Enter a last name"),
+    ("what_matters", "Say what matters to the person and what help they would like"),
+)
 
 
 class ReferrerDetails(TypedDict, total=False):
-    """Who referred, as ``ReferralDraft`` takes it; empty for a resident's own request."""
+    """Who referred, as a ``Referral`` stores it; empty for a resident's own request."""
 
     referrer_name: str | None
     referrer_organisation: str | None
     referrer_email: str | None
+
+
+def referrer_details(actor: User | None) -> ReferrerDetails:
+    """Who referred, from their account alone: the organisation decides who else may see the
+    referral, and the email gets its news, so neither is ever taken from what was typed."""
+    if actor is None or actor.role is Role.RESIDENT:
+        return {}
+    return {
+        "referrer_name": actor.name,
+        "referrer_organisation": actor.organisation,
+        "referrer_email": actor.email,
+    }
 
 
 def new_reference() -> str:
@@ -88,6 +108,8 @@ def normalise_reference(text: str) -> str:
 
 
 def _clean_optional(values: dict, errors: dict, name: str, cleaner: Callable[[str], str]) -> None:
+    if name in errors:
+        return
     text = (values.get(name) or "").strip()
     if not text:
         values[name] = None
@@ -99,17 +121,17 @@ def _clean_optional(values: dict, errors: dict, name: str, cleaner: Callable[[st
 
 
 def _check_text(values: dict, errors: dict) -> None:
-    for name, message in (
-        ("given_name", "Enter a first name"),
-        ("family_name", "Enter a last name"),
-        ("what_matters", "Say what matters to the person and what help they would like"),
-    ):
+    """Length and characters first: no other check reads a value that fails them."""
+    for name in TEXT_FIELDS:
+        if values[name]:
+            try:
+                v.check_text(name, values[name])
+            except v.FieldError as error:
+                errors[name] = str(error)
+    for name, message in REQUIRED_TEXT:
         values[name] = (values[name] or "").strip()
-        if not values[name]:
+        if not values[name] and name not in errors:
             errors[name] = message
-    for name, limit in TEXT_LIMITS.items():
-        if values.get(name) and len(values[name]) > limit:
-            errors[name] = f"Must be {limit} characters or fewer"
 
 
 def _check_person(values: dict, errors: dict) -> None:
@@ -120,23 +142,25 @@ def _check_person(values: dict, errors: dict) -> None:
             v.clean_date_of_birth(values["date_of_birth"])
         except v.FieldError as error:
             errors["date_of_birth"] = str(error)
-    try:
-        values["postcode"] = v.clean_postcode(values["postcode"])
-    except v.FieldError as error:
-        errors["postcode"] = str(error)
+    if "postcode" not in errors:
+        try:
+            values["postcode"] = v.clean_postcode(values["postcode"])
+        except v.FieldError as error:
+            errors["postcode"] = str(error)
     _clean_optional(values, errors, "nhs_number", v.clean_nhs_number)
     for name, cleaner in (
         ("phone", v.clean_phone),
         ("referrer_phone", v.clean_phone),
         ("email", v.clean_email),
-        ("referrer_email", v.clean_email),
     ):
         _clean_optional(values, errors, name, cleaner)
 
 
 def _check_contact(values: dict, errors: dict) -> None:
     method = values["preferred_contact"] or None
-    if method is not None and method not in {m.value for m in ContactMethod}:
+    if "preferred_contact" in errors:
+        method = None
+    elif method is not None and method not in {m.value for m in ContactMethod}:
         errors["preferred_contact"] = "Choose how they would like to be contacted"
     needs_email = method == ContactMethod.EMAIL
     needs_phone = method in {ContactMethod.PHONE, ContactMethod.TEXT}
@@ -150,12 +174,12 @@ def _check_contact(values: dict, errors: dict) -> None:
 
 
 def _check_choices(values: dict, errors: dict) -> None:
-    if values["urgency"] not in {u.value for u in Urgency}:
+    if values["urgency"] not in {u.value for u in Urgency} and "urgency" not in errors:
         errors["urgency"] = "Choose routine or urgent"
     if not values["consent"]:
         errors["consent"] = "The person must agree to their details being shared"
     values["risk_note"] = (values["risk_note"] or "").strip() or None
-    if values["risk_flag"] and not values["risk_note"]:
+    if values["risk_flag"] and not values["risk_note"] and "risk_note" not in errors:
         errors["risk_note"] = "Describe the risk or safeguarding concern"
     if not values["risk_flag"]:
         values["risk_note"] = None
@@ -184,14 +208,27 @@ def validate_draft(draft: ReferralDraft) -> tuple[dict, dict[str, str]]:
 _Chosen = TypeVar("_Chosen", TaxonomyTerm, Service)
 
 
+# Unknown ids named in a message, at most; each cut to the length of an id.
+MISSING_SHOWN = 3
+
+
 def _resolve(
     model: type[_Chosen], ids: list[str], errors: dict[str, str], name: str
 ) -> list[_Chosen]:
-    ids = list(dict.fromkeys(str(i) for i in ids or []))
-    found = db.session.execute(db.select(model).where(model.id.in_(ids))).scalars().all()
-    if len(found) != len(ids):
-        missing = sorted(set(ids) - {row.id for row in found})
-        errors[name] = f"Unknown id: {', '.join(missing)}"
+    """The rows with these ids, within the list's bound (LIST_LIMITS); unknown ids are errors."""
+    try:
+        v.check_list(name, ids or [])
+    except v.FieldError as error:
+        errors[name] = str(error)
+        return []
+    wanted = list(dict.fromkeys(str(i) for i in ids or []))
+    possible = [i for i in wanted if len(i) <= ID_LENGTH]
+    found = db.session.execute(db.select(model).where(model.id.in_(possible))).scalars().all()
+    missing = sorted(set(wanted) - {row.id for row in found})
+    if missing:
+        shown = ", ".join(i[:ID_LENGTH] for i in missing[:MISSING_SHOWN])
+        more = f" and {len(missing) - MISSING_SHOWN} more" if len(missing) > MISSING_SHOWN else ""
+        errors[name] = f"Unknown id: {shown}{more}"
     return list(found)
 
 
@@ -212,6 +249,7 @@ def create_referral(
     values.pop("consent")
     referral = Referral(
         **values,
+        **referrer_details(actor),
         consent_given=True,
         consent_recorded_by=actor_label(actor),
         source=source,
@@ -244,33 +282,6 @@ def _insert_with_unique_reference(referral: Referral, fixed: str | None) -> None
             if attempt == REFERENCE_ATTEMPTS - 1:
                 raise
             current_app.logger.warning("Referral reference clash; trying another")
-
-
-def visibility(user: User | None) -> ColumnElement[bool]:
-    """The referrals a user may see: staff all, referrers their organisation's, residents own."""
-    if user is None or not user.is_authenticated:
-        return false()
-    if user.role in (Role.LINK_WORKER, Role.ADMIN):
-        return true()
-    if user.role is Role.REFERRER:
-        mine = Referral.created_by_id == user.id
-        if user.organisation:
-            return or_(mine, Referral.referrer_organisation == user.organisation)
-        return mine
-    if user.role is Role.RESIDENT:
-        return and_(Referral.created_by_id == user.id, Referral.source == ReferralSource.SELF)
-    return false()
-
-
-def visible_referrals(user: User | None) -> Select:
-    return db.select(Referral).where(visibility(user))
-
-
-def get_visible_referral(user: User | None, referral_id: str) -> Referral | None:
-    """The referral if this user may see it; None both when missing and when hidden."""
-    return db.session.execute(
-        visible_referrals(user).where(Referral.id == referral_id)
-    ).scalar_one_or_none()
 
 
 def find_by_reference_and_birth(reference: str, born: date) -> Referral | None:

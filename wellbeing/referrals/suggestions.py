@@ -6,6 +6,7 @@ from wellbeing.directory.geo import Point, PostcodeError, distance_m
 from wellbeing.directory.models import Service, ServiceStatus
 from wellbeing.directory.presenters import distance_text
 from wellbeing.extensions import db
+from wellbeing.referrals.models import LIST_LIMITS
 
 MAX_RESULTS = 8
 
@@ -51,11 +52,11 @@ def search_services(text: str | None, postcode: str | None = None) -> Suggestion
 def service_choices(selected_ids: list[str] | None, found: Suggestions) -> list[tuple]:
     """Checkbox choices: the services already ticked (kept across searches) then new results,
     each with its distance when the person's postcode is known."""
+    # No more than a referral takes: the form says so at the field when there are.
+    kept = (selected_ids or [])[: LIST_LIMITS["suggested_service_ids"]]
     selected = list(
         db.session.execute(
-            db.select(Service).where(
-                Service.id.in_(selected_ids or []), Service.status == ServiceStatus.ACTIVE
-            )
+            db.select(Service).where(Service.id.in_(kept), Service.status == ServiceStatus.ACTIVE)
         ).scalars()
     )
     distances = {item.service.id: item.distance_m for item in found.items}

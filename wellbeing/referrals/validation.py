@@ -1,14 +1,17 @@
-"""Checks on what people type about the person referred; each raises FieldError with a message.
+"""Checks on what people type about a referral; each raises FieldError with a message.
 
-The same functions serve the HTML forms (through WTForms validators) and the JSON API.
+The same functions serve the HTML forms and the JSON API, with the bounds in ``models``.
 """
 
 import re
+from collections.abc import Sequence
 from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
 
 from wellbeing.directory.geo import PostcodeError, normalise_postcode
+from wellbeing.inputs import is_safe, is_single_line
+from wellbeing.referrals.models import LIST_LIMITS, MULTI_LINE_FIELDS, TEXT_LIMITS
 
 OLDEST_AGE = 120
 NHS_NUMBER_WEIGHTS = range(10, 1, -1)
@@ -16,6 +19,32 @@ NHS_NUMBER_WEIGHTS = range(10, 1, -1)
 
 class FieldError(ValueError):
     """A value that is not right; the message tells the person how to put it right."""
+
+
+ONE_LINE = "Must be one line, without line breaks, tabs or other special characters"
+FREE_TEXT = "Must not contain special characters (line breaks and tabs are fine)"
+LIST_NOUNS = {"need_ids": "things to help with", "suggested_service_ids": "services"}
+
+
+def check_text(name: str, text: str) -> str:
+    """``text`` when it fits the field ``name``: not too long, and one line unless the field is
+    free text (``MULTI_LINE_FIELDS``)."""
+    most = TEXT_LIMITS[name]
+    if len(text) > most:
+        raise FieldError(f"Must be {most:,} characters or fewer")
+    if name in MULTI_LINE_FIELDS:
+        if not is_safe(text):
+            raise FieldError(FREE_TEXT)
+    elif not is_single_line(text):
+        raise FieldError(ONE_LINE)
+    return text
+
+
+def check_list(name: str, items: Sequence[object]) -> None:
+    """No more items than the list ``name`` takes (``LIST_LIMITS``)."""
+    most = LIST_LIMITS[name]
+    if len(items) > most:
+        raise FieldError(f"Choose no more than {most} {LIST_NOUNS[name]}")
 
 
 def clean_nhs_number(text: str) -> str:
@@ -73,4 +102,4 @@ def clean_email(text: str) -> str:
     except EmailNotValidError as error:
         raise FieldError(
             "Enter an email address in the correct format, like name@example.org"
-        ) from (error)
+        ) from error

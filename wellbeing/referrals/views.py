@@ -1,5 +1,6 @@
 """Pages for referrers, residents and link workers under /referrals."""
 
+from functools import partial
 from typing import TypedDict, Unpack
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -30,8 +31,16 @@ from wellbeing.referrals.queue import (
     status_counts,
     waiting_days,
 )
-from wellbeing.referrals.services import create_referral, get_visible_referral, visible_referrals
-from wellbeing.referrals.suggestions import search_services, service_choices
+from wellbeing.referrals.services import (
+    create_referral,
+    referrer_details,
+)
+from wellbeing.referrals.suggestions import Suggestions, search_services, service_choices
+from wellbeing.referrals.visibility import (
+    get_visible_referral,
+    record_refused_read,
+    visible_referrals,
+)
 from wellbeing.referrals.workflow import STAFF, WorkflowError, transition
 
 bp = Blueprint("referrals", __name__, url_prefix="/referrals", template_folder="templates")
@@ -64,20 +73,23 @@ def new() -> Response | str | tuple[str, int]:
     groups = need_groups()
     form = ProfessionalReferralForm()
     form.need_ids.choices = [(t.id, t.name) for g in groups for t in [g, *g.children]]
-    if request.method == "GET":
-        form.referrer_name.data = current_user.name
-        form.referrer_organisation.data = current_user.organisation
-        form.referrer_email.data = current_user.email
-    results = search_services(form.service_search.data, form.postcode.data)
+    results = Suggestions()
+    if form.service_search.validate(form):  # a search box that breaks its bounds says so
+        results = search_services(form.service_search.data, form.postcode.data)
     form.suggested_service_ids.choices = service_choices(form.suggested_service_ids.data, results)
-    if request.method == "GET" or request.form.get("action") == "search":
-        return render_template("referrals/new.html", form=form, groups=groups, results=results)
-    # A referrer's organisation comes from their account: it decides who else sees this.
-    draft = form.draft(
-        referrer_organisation=current_user.organisation or form.referrer_organisation.data
+    page = partial(
+        render_template,
+        "referrals/new.html",
+        form=form,
+        groups=groups,
+        results=results,
+        referrer=referrer_details(current_user),  # shown as it will be stored
     )
+    if request.method == "GET" or request.form.get("action") == "search":
+        return page()
+    draft = form.draft()
     if not form.check(draft):
-        return render_template("referrals/new.html", form=form, groups=groups, results=results), 422
+        return page(), 422
     source = ReferralSource.LINK_WORKER
     if current_user.role is Role.REFERRER:
         source = ReferralSource(form.source.data)
@@ -128,6 +140,8 @@ def select_items(pairs: list[tuple[str, str]], current: str) -> list[dict[str, o
 def _visible_or_404(referral_id: str) -> Referral:
     referral = get_visible_referral(current_user, referral_id)
     if referral is None:
+        record_refused_read(current_user, referral_id)
+        db.session.commit()
         abort(404)
     return referral
 
@@ -156,14 +170,26 @@ class _Refused(TypedDict, total=False):
 
     open_transition: str | None
     reason: str | None
+    contact_form: ContactAttemptForm | None
 
 
 def _refused(
     referral_id: str, error: WorkflowError, **page_args: Unpack[_Refused]
 ) -> tuple[str, int]:
-    """Show the page again with the reason the change was refused (fresh data when stale)."""
+    """Show the page again with the reason the change was refused (fresh data when stale); a
+    problem with one field of the contact form is shown at that field."""
     db.session.rollback()
-    return _show(_visible_or_404(referral_id), error.status, problem=str(error), **page_args)
+    form = page_args.get("contact_form")
+    if form is not None and error.field in form:
+        form[error.field].errors = [str(error)]
+        return _show(_visible_or_404(referral_id), error.status, **page_args)
+    return _show(
+        _visible_or_404(referral_id),
+        error.status,
+        problem=str(error),
+        problem_field=error.field,
+        **page_args,
+    )
 
 
 @bp.post("/<referral_id>/transition")
@@ -213,5 +239,5 @@ def add_contact(referral_id: str) -> Response | tuple[str, int]:
             referral, current_user, form.method.data, form.outcome.data, form.note.data
         )
     except WorkflowError as error:
-        return _refused(referral_id, error)
+        return _refused(referral_id, error, contact_form=form)
     return _after_change(referral, "Contact attempt recorded")

@@ -25,6 +25,7 @@ from wellbeing.referrals.models import (
 )
 from wellbeing.referrals.models import ReferralStatus as S
 from wellbeing.referrals.notifications import queue_status_change
+from wellbeing.referrals.validation import FieldError, check_text
 
 STAFF = frozenset({Role.LINK_WORKER, Role.ADMIN})
 # Referrers and residents may withdraw what they asked for; staff may cancel on their behalf.
@@ -58,9 +59,11 @@ TRANSITIONS: dict[tuple[S, S], Rule] = {
 
 
 class WorkflowError(Exception):
-    """A change that cannot be made; ``status`` is the HTTP status that describes it."""
+    """A change that cannot be made; ``status`` is the HTTP status that describes it, and
+    ``field`` the input to correct, when one is to blame (pages show the message there)."""
 
     status = 409
+    field: str | None = None
 
 
 class IllegalTransition(WorkflowError):
@@ -71,8 +74,36 @@ class NotAllowed(WorkflowError):
     status = 403
 
 
-class ReasonRequired(WorkflowError):
+class ClosedReferral(WorkflowError):
+    """A closed referral takes no more casework: assignments, contact attempts."""
+
+    status = 409
+
+
+class InvalidInput(WorkflowError):
+    """Something typed is not right; the message says how to put it right."""
+
     status = 422
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class ReasonRequired(InvalidInput):
+    def __init__(self, message: str) -> None:
+        super().__init__(message, field="reason")
+
+
+def checked_text(name: str, text: str | None) -> str | None:
+    """Free text for a change (a reason, a note) within its bounds, trimmed; None when empty."""
+    text = (text or "").strip() or None
+    if text is not None:
+        try:
+            check_text(name, text)
+        except FieldError as error:
+            raise InvalidInput(str(error), field=name) from None
+    return text
 
 
 class StaleReferral(WorkflowError):
@@ -92,7 +123,9 @@ def parse_status(value: object) -> S:
         return S(str(value))
     except ValueError:
         names = ", ".join(status.value for status in S)
-        raise IllegalTransition(f"'{value}' is not a referral status; use one of {names}") from None
+        # Quoted only when short: the message must not carry whatever a client sent back to it.
+        shown = f"'{value}'" if len(str(value)) <= len("closed_no_contact") else "That"
+        raise IllegalTransition(f"{shown} is not a referral status; use one of {names}") from None
 
 
 def allowed_transitions(referral: Referral, actor: User) -> list[tuple[S, Rule]]:
@@ -154,7 +187,7 @@ def transition(
         )
     if actor.role not in rule.roles:
         raise NotAllowed(f"A {actor.role.label.lower()} may not make this change")
-    reason = (reason or "").strip() or None
+    reason = checked_text("reason", reason)
     if rule.reason_required and reason is None:
         raise ReasonRequired(f"Give a reason for making this referral {target.label.lower()}")
     if target is S.CLOSED_NO_CONTACT:
