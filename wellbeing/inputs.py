@@ -21,8 +21,9 @@ from werkzeug.exceptions import BadRequest
 
 # Control characters except tab, newline and carriage return; DEL and C1; lone surrogates.
 UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
-# The same and tab, newline and carriage return: for fields that are one line.
-SINGLE_LINE_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+# The same, and tab, newline, carriage return and the Unicode line and paragraph separators:
+# for fields that are one line.
+SINGLE_LINE_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 # Deeper than any request this app accepts (a referral is three levels deep).
 MAX_JSON_DEPTH = 32
 UNSAFE_MESSAGE = (

@@ -94,6 +94,7 @@ def test_numbers_too_long_to_read_are_a_400(client) -> None:
 def test_single_line_and_free_text_rules() -> None:
     assert is_safe("Line one\nline two\ttabbed\r\n") and not is_single_line("a\nb")
     assert is_single_line("Zoë O'Brien-Smith 😀") and not is_safe("x\x7f")
+    assert not is_single_line("line\u2028separator") and is_safe("line\u2028separator")
 
 
 @settings(

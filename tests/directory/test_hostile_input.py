@@ -157,3 +157,11 @@ def test_no_service_page_address_gets_a_server_error(
     response = client.get(f"/directory/services/{_escaped(service_id)}?{query}")
 
     assert response.status_code in (200, 400, 404), (service_id, query)
+
+
+@pytest.mark.parametrize("age", ["9" * 400, "1000", "-1", "0" * 500 + "7"])
+def test_ages_out_of_range_are_a_message_not_a_server_error(client, age) -> None:
+    response = client.get("/directory", query_string={"q": "singing", "age": age})
+    assert response.status_code in {200, 422}
+    if response.status_code == 422:
+        assert "Enter an age" in response.get_data(as_text=True)

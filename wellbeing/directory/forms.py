@@ -58,6 +58,10 @@ class AgeField(IntegerField):
     """A whole number of years, with a message a person can act on when it is not one."""
 
     def process_formdata(self, valuelist: list) -> None:
+        # A number too long to be an age is refused before it is one: range checks on a
+        # 400-digit integer overflow (NumberRange compares it with floats).
+        if valuelist and len(str(valuelist[0]).strip()) > 3 and str(valuelist[0]).strip().isdigit():
+            raise ValueError("Enter an age between 0 and 120")
         try:
             super().process_formdata(valuelist)
         except ValueError:
