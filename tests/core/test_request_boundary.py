@@ -54,6 +54,8 @@ def test_bytes_that_are_not_utf8_are_read_as_replacement_characters(client) -> N
     # A UTF-8-encoded surrogate and a stray byte: werkzeug decodes them as U+FFFD, usable text.
     response = client.get("/directory?q=%ED%A0%80%FF")
     assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Find support" in page and "cannot be used" not in page
 
 
 @pytest.mark.parametrize(

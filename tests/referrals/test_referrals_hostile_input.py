@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from tests.support.referrals import many_ids, referral_body, referrer_form, self_referral_form
 from wellbeing.extensions import db
 from wellbeing.referrals.models import (
+    PERSON_FIELDS,
     ContactAttempt,
     Notification,
     Referral,
@@ -274,21 +275,7 @@ def test_status_check(client, no_rate_limits, changes) -> None:
 # The JSON API: a hostile value at any path of a valid body, or the body itself.
 API_PATHS = [
     "person",
-    *(
-        f"person.{name}"
-        for name in (
-            "given_name",
-            "family_name",
-            "date_of_birth",
-            "nhs_number",
-            "postcode",
-            "email",
-            "phone",
-            "preferred_contact",
-            "language",
-            "interpreter_needed",
-        )
-    ),
+    *(f"person.{name}" for name in PERSON_FIELDS),
     "reasons",
     "details",
     "urgency",
