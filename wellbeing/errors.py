@@ -28,6 +28,26 @@ def json_error(status: int, message: str, **extra: object) -> Response:
     return response
 
 
+def error_schema(**extra: dict[str, object]) -> dict[str, object]:
+    """The JSON Schema of ``json_error``'s shape, for OpenAPI documents; ``extra`` adds the
+    optional members an API uses (``fields``, ``parameter``)."""
+    return {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["status", "message"],
+                "properties": {
+                    "status": {"type": "integer"},
+                    "message": {"type": "string"},
+                    **extra,
+                },
+            }
+        },
+    }
+
+
 def handle_http_exception(error: HTTPException) -> Response | tuple[str, int]:
     status = error.code or 500
     if wants_json():

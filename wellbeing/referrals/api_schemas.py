@@ -3,6 +3,7 @@ document (``openapi.py``); every bound comes from the tables the API checks (``m
 
 from typing import Any
 
+from wellbeing.errors import error_schema
 from wellbeing.referrals.models import (
     ID_LENGTH,
     LIST_LIMITS,
@@ -205,24 +206,12 @@ REFERRAL: Schema = required_object(
     }
 )
 
-ERROR: Schema = {
-    "type": "object",
-    "required": ["error"],
-    "properties": {
-        "error": {
-            "type": "object",
-            "required": ["status", "message"],
-            "properties": {
-                "status": {"type": "integer"},
-                "message": {"type": "string"},
-                "fields": {
-                    "type": "object",
-                    "additionalProperties": {"type": "string"},
-                    "description": "A message per field, by its path in the body "
-                    "(person.postcode, reasons, risk.note...).",
-                },
-                "parameter": {"type": "string", "description": "The query parameter to correct."},
-            },
-        }
+ERROR: Schema = error_schema(
+    fields={
+        "type": "object",
+        "additionalProperties": {"type": "string"},
+        "description": "A message per field, by its path in the body "
+        "(person.postcode, reasons, risk.note...).",
     },
-}
+    parameter={"type": "string", "description": "The query parameter to correct."},
+)

@@ -9,6 +9,7 @@ from typing import Any
 
 from wellbeing.directory.models import ServiceStatus
 from wellbeing.directory.oruk import params
+from wellbeing.errors import error_schema
 from wellbeing.query_args import MAX_PAGE
 
 ORUK_OPENAPI = Path(__file__).resolve().parent / "oruk-openapi.json"
@@ -83,25 +84,7 @@ STATUS_PATHS = (
 )
 ERROR_RESPONSE = {
     "description": "Bad input (the message names the parameter) or an unknown id.",
-    "content": {
-        "application/json": {
-            "schema": {
-                "type": "object",
-                "required": ["error"],
-                "properties": {
-                    "error": {
-                        "type": "object",
-                        "required": ["status", "message"],
-                        "properties": {
-                            "status": {"type": "integer"},
-                            "message": {"type": "string"},
-                            "parameter": {"type": "string"},
-                        },
-                    }
-                },
-            }
-        }
-    },
+    "content": {"application/json": {"schema": error_schema(parameter={"type": "string"})}},
 }
 
 
