@@ -209,7 +209,7 @@ def test_the_fhir_view_maps_our_status(
     for to in path:
         client.post(
             f"/api/referrals/{referral.id}/transitions",
-            json={"to": to, "reason": "r"},
+            json={"to": to, "reason": "r", "summary": "s"},
             headers=headers,
         )
     response = client.get(f"/api/referrals/{referral.id}/fhir", headers=headers)

@@ -21,7 +21,7 @@ def closed_referral(request, make_referral):
     link_worker = make_user(Role.LINK_WORKER)
     referral = make_referral()
     for to, reason in CLOSING[request.param]:
-        transition(referral, to, link_worker, reason)
+        transition(referral, to, link_worker, reason, summary="Joined a choir")
     db.session.commit()
     return referral
 

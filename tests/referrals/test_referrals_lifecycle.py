@@ -81,6 +81,8 @@ def change(client: FlaskClient, referral: Referral, to: str, reason: str | None 
     data = {"to": to, f"{to}-version": str(referral.version)}
     if reason:
         data[f"{to}-reason"] = reason
+    if to == "completed":
+        data["completed-summary"] = "Joined a walking group; feels less alone."
     response = client.post(f"/referrals/{referral.id}/transition", data=data)
     assert response.status_code == 303, response.get_data(as_text=True)[:500]
 

@@ -152,7 +152,7 @@ def test_references_are_found_however_they_are_typed() -> None:
 
 def _walk(referral, actor, *steps):
     for to, reason in steps:
-        transition(referral, to, actor, reason)
+        transition(referral, to, actor, reason, summary="Joined a walking group")
         db.session.commit()
 
 

@@ -268,15 +268,19 @@ def fhir(referral_id: str) -> Response:
     return response
 
 
-def _transition_from_json(body: dict[str, Any]) -> tuple[str, str | None, int | None, dict]:
-    """``to``, ``reason`` and ``version`` from the body, and errors in their JSON types."""
+def _transition_from_json(
+    body: dict[str, Any],
+) -> tuple[str, str | None, int | None, str | None, dict]:
+    """``to``, ``reason``, ``version`` and ``summary`` from the body, and errors in their JSON
+    types."""
     errors: dict[str, str] = {}
     to = body.get("to")
     if not isinstance(to, str):
         errors["to"] = "to must be the new status, as a string"
     reason = _text(body.get("reason"), "reason", errors)
     version = _version(body.get("version"), errors)
-    return to if isinstance(to, str) else "", reason, version, errors
+    summary = _text(body.get("summary"), "summary", errors)
+    return to if isinstance(to, str) else "", reason, version, summary, errors
 
 
 @bp.post("/<referral_id>/transitions")
@@ -288,11 +292,11 @@ def change_status(referral_id: str) -> Response:
     body = _json_body()
     if body is None:
         return json_error(400, NOT_AN_OBJECT)
-    to, reason, version, errors = _transition_from_json(body)
+    to, reason, version, summary, errors = _transition_from_json(body)
     if errors:
         return _invalid(errors, "The change")
     try:
-        transition(referral, to, g.api_user, reason, version)
+        transition(referral, to, g.api_user, reason, version, summary)
     except WorkflowError as error:
         db.session.rollback()
         extra = {"fields": {error.field: str(error)}} if error.field else {}

@@ -1,19 +1,33 @@
-"""A link worker's work on a referral besides its status: assignment and contact attempts.
+"""A link worker's work on a referral besides its status: assignment, contact attempts, case
+notes, the "what matters to me" record, the care plan, connections to services, the next
+contact date and corrections to the person's details.
 
-Only an open referral takes casework: the rule is here, so pages and any client get one answer.
+The rules are here, so pages and any client get one answer. Only an open referral takes new
+work (assignment, contact attempts, goals, connections, the next contact); notes, a connection's
+outcome and corrections to the person's details are still recorded after it closes, because what
+happened next is still worth knowing. None of these functions commit.
 """
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from wellbeing import audit
 from wellbeing.accounts.models import Role, User
+from wellbeing.config import LONDON
 from wellbeing.database import utcnow
+from wellbeing.directory.models import Service, ServiceStatus, TaxonomyTerm
 from wellbeing.extensions import db
 from wellbeing.referrals.models import (
+    ID_LENGTH,
+    LIST_LIMITS,
+    CareGoal,
+    CaseNote,
+    Connection,
+    ConnectionOutcome,
     ContactAttempt,
     ContactMethod,
     ContactOutcome,
     EventKind,
+    GoalStatus,
     Referral,
     ReferralEvent,
 )
@@ -33,7 +47,7 @@ class CaseworkError(InvalidInput):
     pass
 
 
-def _require_staff(actor: User) -> None:
+def require_staff(actor: User) -> None:
     if actor.role not in STAFF:
         raise NotAllowed("Only link workers and admins may do this")
 
@@ -58,7 +72,7 @@ def assign(
     referral: Referral, assignee: User | None, actor: User, expected_version: int | None = None
 ) -> ReferralEvent:
     """Give the referral to a link worker (or nobody); writes an event on the timeline."""
-    _require_staff(actor)
+    require_staff(actor)
     check_version(referral, expected_version)
     _require_open(referral, "it cannot be reassigned")
     if assignee is not None and (assignee.role is not Role.LINK_WORKER or not assignee.active):
@@ -93,7 +107,7 @@ def record_contact_attempt(
     at: datetime | None = None,
 ) -> ContactAttempt:
     """Note a call, text, email or visit and whether it reached the person."""
-    _require_staff(actor)
+    require_staff(actor)
     _require_open(referral, "no more contact attempts can be recorded")
     if method not in {m.value for m in ContactMethod}:
         raise CaseworkError("Choose how you tried to make contact", field="method")
@@ -112,3 +126,282 @@ def record_contact_attempt(
             referral.first_contact_at = at
     audit.record(actor, "referral.contact", "referral", referral.id, {"outcome": outcome})
     return attempt
+
+
+# A note's author may change it for this long; after that it is corrected by a new note.
+NOTE_EDIT_WINDOW = timedelta(hours=24)
+# How far ahead a next contact or a goal's target date may be set.
+FURTHEST_AHEAD = timedelta(days=2 * 366)
+
+
+class NoteLocked(CaseworkError):
+    """A note past its edit window, or someone else's: it stays as written."""
+
+    status = 409
+
+
+def today() -> date:
+    """Today in the UK, where the service works."""
+    return utcnow().astimezone(LONDON).date()
+
+
+def _required_text(name: str, text: str | None, message: str) -> str:
+    checked = checked_text(name, text)
+    if checked is None:
+        raise CaseworkError(message, field=name)
+    return checked
+
+
+def _future_date(name: str, value: date | None, what: str) -> date | None:
+    if value is None:
+        return None
+    if value < today():
+        raise CaseworkError(f"The {what} must be today or later", field=name)
+    if value > today() + FURTHEST_AHEAD:
+        raise CaseworkError(f"The {what} must be within 2 years", field=name)
+    return value
+
+
+# Case notes ------------------------------------------------------------------------------------
+
+
+def add_note(
+    referral: Referral, actor: User, text: str | None, corrects: CaseNote | None = None
+) -> CaseNote:
+    """A dated note by ``actor``; with ``corrects``, a correction of an earlier note."""
+    require_staff(actor)
+    text = _required_text("case_note", text, "Write the note")
+    if corrects is not None and corrects.referral_id != referral.id:
+        raise CaseworkError("Correct a note on this referral", field="corrects")
+    note = CaseNote(
+        author_id=actor.id,
+        author_label=actor_label(actor),
+        text=text,
+        corrects_id=corrects.id if corrects else None,
+    )
+    referral.notes.append(note)
+    db.session.flush()
+    audit.record(
+        actor,
+        "referral.note_correct" if corrects else "referral.note_add",
+        "referral",
+        referral.id,
+        {"note": note.id},
+    )
+    return note
+
+
+def note_is_editable(note: CaseNote, actor: User, now: datetime | None = None) -> bool:
+    now = now or utcnow()
+    return note.author_id == actor.id and now - note.at <= NOTE_EDIT_WINDOW
+
+
+def edit_note(note: CaseNote, actor: User, text: str | None) -> CaseNote:
+    """Change a note's text: its author only, within a day of writing it."""
+    require_staff(actor)
+    if note.author_id != actor.id:
+        raise NoteLocked("Only the person who wrote a note can edit it: add a correction instead")
+    if not note_is_editable(note, actor):
+        raise NoteLocked("Notes can be edited for 24 hours after writing: add a correction instead")
+    note.text = _required_text("case_note", text, "Write the note")
+    note.edited_at = utcnow()
+    audit.record(actor, "referral.note_edit", "referral", note.referral_id, {"note": note.id})
+    return note
+
+
+def find_note(referral: Referral, note_id: object) -> CaseNote | None:
+    return next((n for n in referral.notes if str(n.id) == str(note_id)), None)
+
+
+# What matters to me, and the next contact ------------------------------------------------------
+
+
+def _needs(need_ids: list[str]) -> list[TaxonomyTerm]:
+    if len(need_ids) > LIST_LIMITS["need_ids"]:
+        raise CaseworkError(
+            f"Choose no more than {LIST_LIMITS['need_ids']} things to help with", field="need_ids"
+        )
+    wanted = {str(i) for i in need_ids if len(str(i)) <= ID_LENGTH}
+    found = list(
+        db.session.execute(db.select(TaxonomyTerm).where(TaxonomyTerm.id.in_(wanted))).scalars()
+    )
+    if len(found) != len(set(map(str, need_ids))):
+        raise CaseworkError("Choose needs from the list", field="need_ids")
+    if not found:
+        raise CaseworkError("Choose at least one thing they would like help with", field="need_ids")
+    return found
+
+
+def record_what_matters(
+    referral: Referral,
+    actor: User,
+    *,
+    in_their_words: str | None,
+    strengths: str | None,
+    barriers: str | None,
+    need_ids: list[str] | None = None,
+    expected_version: int | None = None,
+) -> None:
+    """The "what matters to me" conversation: their words, strengths, barriers and needs."""
+    require_staff(actor)
+    check_version(referral, expected_version)
+    _require_open(referral, "its record of what matters is closed")
+    values = {
+        "what_matters_to_me": checked_text("what_matters_to_me", in_their_words),
+        "strengths": checked_text("strengths", strengths),
+        "barriers": checked_text("barriers", barriers),
+    }
+    needs = _needs(need_ids) if need_ids is not None else None
+    with stale_checked():
+        for name, value in values.items():
+            setattr(referral, name, value)
+        if needs is not None:
+            referral.needs = needs
+    audit.record(actor, "referral.what_matters", "referral", referral.id)
+
+
+def set_next_contact(
+    referral: Referral, actor: User, on: date | None, expected_version: int | None = None
+) -> None:
+    """When the link worker will next be in touch (None clears it)."""
+    require_staff(actor)
+    check_version(referral, expected_version)
+    _require_open(referral, "no next contact can be planned")
+    on = _future_date("next_contact_on", on, "next contact date")
+    with stale_checked():
+        referral.next_contact_on = on
+    audit.record(
+        actor,
+        "referral.next_contact",
+        "referral",
+        referral.id,
+        {"on": on.isoformat() if on else None},
+    )
+
+
+# The personalised care and support plan --------------------------------------------------------
+
+
+def parse_goal_status(value: object) -> GoalStatus:
+    try:
+        return GoalStatus(str(value))
+    except ValueError:
+        raise CaseworkError(
+            "Choose not started, in progress, achieved or dropped", field="status"
+        ) from None
+
+
+def add_goal(
+    referral: Referral, actor: User, text: str | None, target_date: date | None = None
+) -> CareGoal:
+    require_staff(actor)
+    _require_open(referral, "no goals can be added")
+    goal = CareGoal(
+        text=_required_text("goal", text, "Describe the goal in the person's words"),
+        target_date=_future_date("target_date", target_date, "target date"),
+        status=GoalStatus.NOT_STARTED,
+        created_by_id=actor.id,
+    )
+    referral.goals.append(goal)
+    db.session.flush()
+    audit.record(actor, "referral.goal_add", "referral", referral.id, {"goal": goal.id})
+    return goal
+
+
+def update_goal(
+    goal: CareGoal,
+    actor: User,
+    status: object,
+    text: str | None = None,
+    target_date: date | None = None,
+) -> CareGoal:
+    """A goal's new status (and, when given, new words or target date)."""
+    require_staff(actor)
+    _require_open(goal.referral, "its plan is closed")
+    goal.status = parse_goal_status(status)
+    if text is not None:
+        goal.text = _required_text("goal", text, "Describe the goal in the person's words")
+    if target_date is not None and target_date != goal.target_date:
+        goal.target_date = _future_date("target_date", target_date, "target date")
+    audit.record(
+        actor,
+        "referral.goal_update",
+        "referral",
+        goal.referral_id,
+        {"goal": goal.id, "status": goal.status.value},
+    )
+    return goal
+
+
+def find_goal(referral: Referral, goal_id: object) -> CareGoal | None:
+    return next((g for g in referral.goals if str(g.id) == str(goal_id)), None)
+
+
+# Connections to community services -------------------------------------------------------------
+
+
+def parse_connection_outcome(value: object) -> ConnectionOutcome:
+    try:
+        return ConnectionOutcome(str(value))
+    except ValueError:
+        names = ", ".join(o.value for o in ConnectionOutcome)
+        raise CaseworkError(f"outcome must be one of {names}", field="outcome") from None
+
+
+def connect(
+    referral: Referral, actor: User, service_id: object, note: str | None = None
+) -> Connection:
+    """Connect the person to a running directory service (an "activity prescription")."""
+    require_staff(actor)
+    _require_open(referral, "no new connections can be made")
+    service = None
+    if isinstance(service_id, str) and len(service_id) <= ID_LENGTH:
+        service = db.session.get(Service, service_id)
+    if service is None or service.status != ServiceStatus.ACTIVE:
+        raise CaseworkError(
+            "Choose a service from the directory that is running now", field="service_id"
+        )
+    if any(c.service_id == service.id and c.outcome in OPEN_OUTCOMES for c in referral.connections):
+        raise CaseworkError(f"They are already connected to {service.name}", field="service_id")
+    connection = Connection(
+        service_id=service.id,
+        service_name=service.name,
+        note=checked_text("connection_note", note),
+        created_by_id=actor.id,
+    )
+    referral.connections.append(connection)
+    db.session.flush()
+    audit.record(
+        actor,
+        "referral.connect",
+        "referral",
+        referral.id,
+        {"connection": connection.id, "service": service.id},
+    )
+    return connection
+
+
+# A connection still going (or not yet known) cannot be made twice.
+OPEN_OUTCOMES = frozenset({None, ConnectionOutcome.STARTED, ConnectionOutcome.ATTENDING})
+
+
+def record_connection_outcome(
+    connection: Connection, actor: User, outcome: object, reason: str | None = None
+) -> Connection:
+    """Whether they started, are attending, stopped or never started, and why."""
+    require_staff(actor)
+    connection.outcome = parse_connection_outcome(outcome)
+    connection.reason = checked_text("outcome_reason", reason)
+    connection.outcome_at = utcnow()
+    audit.record(
+        actor,
+        "referral.connection_outcome",
+        "referral",
+        connection.referral_id,
+        {"connection": connection.id, "outcome": connection.outcome.value},
+    )
+    return connection
+
+
+def find_connection(referral: Referral, connection_id: object) -> Connection | None:
+    return next((c for c in referral.connections if str(c.id) == str(connection_id)), None)

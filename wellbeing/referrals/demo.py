@@ -16,6 +16,11 @@ from wellbeing.referrals.models import ReferralStatus as S
 from wellbeing.referrals.services import ReferralDraft, create_referral
 from wellbeing.referrals.workflow import transition
 
+DEMO_SUMMARY = (
+    "Met twice and agreed a plan around breaks from caring. Connected to the carers' group; "
+    "she goes most weeks and says she feels less alone."
+)
+
 # A status to move to, with the reason given (if any).
 Step = tuple[S, str | None]
 Person = tuple[str, str, date, str]  # given name, family name, date of birth, postcode
@@ -105,4 +110,4 @@ def _follow(referral: Referral, path: list[Step], link_worker) -> None:
         if to is S.IN_PROGRESS:
             assign(referral, link_worker, link_worker)
             record_contact_attempt(referral, link_worker, "phone", "reached", "First chat")
-        transition(referral, to, link_worker, reason)
+        transition(referral, to, link_worker, reason, summary=DEMO_SUMMARY)

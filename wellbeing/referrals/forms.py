@@ -271,6 +271,7 @@ def version_field() -> IntegerField:
 class TransitionForm(ActionForm):
     version = version_field()
     reason = TextAreaField("Reason")  # checked by ``workflow.transition``, shown at this field
+    summary = TextAreaField("Outcome summary")  # completing only; checked by the workflow too
 
 
 class AssignForm(ActionForm):

@@ -8,10 +8,12 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Column,
     Date,
+    Float,
     ForeignKey,
     Integer,
     String,
@@ -157,8 +159,32 @@ TEXT_LIMITS = {
     "note": 2000,
     "service_search": 200,
     "reference": 20,
+    # Casework: the link worker's record of the conversation, the plan and what came of it.
+    "case_note": 5000,
+    "what_matters_to_me": 5000,
+    "strengths": 2000,
+    "barriers": 2000,
+    "goal": 500,
+    "connection_note": 2000,
+    "outcome_reason": 2000,
+    "summary": 5000,
+    "search": 100,
 }
-MULTI_LINE_FIELDS = frozenset({"what_matters", "risk_note", "reason", "note"})
+MULTI_LINE_FIELDS = frozenset(
+    {
+        "what_matters",
+        "risk_note",
+        "reason",
+        "note",
+        "case_note",
+        "what_matters_to_me",
+        "strengths",
+        "barriers",
+        "connection_note",
+        "outcome_reason",
+        "summary",
+    }
+)
 # The most ids each list takes: needs from the taxonomy, directory services suggested.
 LIST_LIMITS = {"need_ids": 50, "suggested_service_ids": 20}
 # Ids are UUID strings; a longer one is unknown without a look in the database.
@@ -192,6 +218,8 @@ class Referral(Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     first_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the link worker plans to be in touch next: their caseload is ordered by it.
+    next_contact_on: Mapped[date | None] = mapped_column(Date, index=True)
 
     # The person referred.
     given_name: Mapped[str] = mapped_column(String(100))
@@ -211,6 +239,13 @@ class Referral(Model):
     what_matters: Mapped[str] = mapped_column(Text)
     risk_flag: Mapped[bool] = mapped_column(Boolean, default=False)
     risk_note: Mapped[str | None] = mapped_column(Text)
+
+    # The link worker's record of the "what matters to me" conversation (the needs above are
+    # refined there too), and on completion the outcome summary: the message back to the referrer.
+    what_matters_to_me: Mapped[str | None] = mapped_column(Text)
+    strengths: Mapped[str | None] = mapped_column(Text)
+    barriers: Mapped[str | None] = mapped_column(Text)
+    outcome_summary: Mapped[str | None] = mapped_column(Text)
 
     consent_given: Mapped[bool] = mapped_column(Boolean)
     consent_recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -247,6 +282,26 @@ class Referral(Model):
         cascade="all, delete-orphan",
         order_by="(ContactAttempt.at, ContactAttempt.id)",
     )
+    notes: Mapped[list["CaseNote"]] = relationship(
+        back_populates="referral",
+        cascade="all, delete-orphan",
+        order_by="(CaseNote.at, CaseNote.id)",
+    )
+    goals: Mapped[list["CareGoal"]] = relationship(
+        back_populates="referral",
+        cascade="all, delete-orphan",
+        order_by="(CareGoal.created_at, CareGoal.id)",
+    )
+    connections: Mapped[list["Connection"]] = relationship(
+        back_populates="referral",
+        cascade="all, delete-orphan",
+        order_by="(Connection.created_at, Connection.id)",
+    )
+    measures: Mapped[list["OutcomeMeasure"]] = relationship(
+        back_populates="referral",
+        cascade="all, delete-orphan",
+        order_by="(OutcomeMeasure.taken_on, OutcomeMeasure.id)",
+    )
 
     # Every UPDATE checks and bumps the version: a concurrent change makes the loser's flush fail.
     __mapper_args__ = {"version_id_col": version}
@@ -267,6 +322,8 @@ class EventKind(StrEnum):
     CREATED = "created"
     STATUS = "status"
     ASSIGNED = "assigned"
+    # The person's details were corrected: the event's note names the fields, never the values.
+    CORRECTED = "corrected"
 
 
 class ReferralEvent(Model):
@@ -301,6 +358,8 @@ class ReferralEvent(Model):
             return "Referral sent"
         if self.kind == EventKind.ASSIGNED:
             return self.note or "Assigned"
+        if self.kind == EventKind.CORRECTED:
+            return self.note or "Details corrected"
         return self.to_status.label
 
 
@@ -320,6 +379,139 @@ class ContactAttempt(Model):
 
     referral: Mapped[Referral] = relationship(back_populates="contact_attempts")
     actor: Mapped[User | None] = relationship()
+
+
+class CaseNote(Model):
+    """A link worker's dated note on the case. Its author may edit it for a day
+    (``casework.NOTE_EDIT_WINDOW``); after that a mistake is put right by a correction, a new
+    note that points at the one it corrects, so what was written stays on the record."""
+
+    __tablename__ = "case_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[str] = mapped_column(
+        ForeignKey("referral.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    author_label: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    corrects_id: Mapped[int | None] = mapped_column(
+        ForeignKey("case_note.id", ondelete="SET NULL"), index=True
+    )
+
+    referral: Mapped[Referral] = relationship(back_populates="notes")
+    author: Mapped[User | None] = relationship()
+    corrects: Mapped["CaseNote | None"] = relationship(remote_side=[id])
+
+
+class GoalStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    ACHIEVED = "achieved"
+    DROPPED = "dropped"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class CareGoal(Model):
+    """One goal of the personalised care and support plan, in the person's words."""
+
+    __tablename__ = "care_goal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[str] = mapped_column(
+        ForeignKey("referral.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(String(500))
+    target_date: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[GoalStatus] = mapped_column(
+        enum_type(GoalStatus, "status"), default=GoalStatus.NOT_STARTED
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    referral: Mapped[Referral] = relationship(back_populates="goals")
+
+
+class ConnectionOutcome(StrEnum):
+    STARTED = "started"
+    ATTENDING = "attending"
+    STOPPED = "stopped"
+    DID_NOT_START = "did_not_start"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class Connection(Model):
+    """A directory service the person was connected to (an "activity prescription") and what
+    came of it. The service's name is kept, so the record reads the same if the listing goes."""
+
+    __tablename__ = "connection"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[str] = mapped_column(
+        ForeignKey("referral.id", ondelete="CASCADE"), index=True
+    )
+    service_id: Mapped[str | None] = mapped_column(
+        ForeignKey("service.id", ondelete="SET NULL"), index=True
+    )
+    service_name: Mapped[str] = mapped_column(String(255))
+    note: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[ConnectionOutcome | None] = mapped_column(
+        enum_type(ConnectionOutcome, "outcome")
+    )
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    referral: Mapped[Referral] = relationship(back_populates="connections")
+    service: Mapped[Service | None] = relationship()
+
+
+class Instrument(StrEnum):
+    ONS4 = "ons4"
+    SWEMWBS = "swemwbs"
+
+
+class MeasureStage(StrEnum):
+    BASELINE = "baseline"
+    REVIEW = "review"
+    FOLLOW_UP = "follow_up"
+
+    @property
+    def label(self) -> str:
+        return {"baseline": "Baseline", "review": "Review", "follow_up": "Follow-up"}[self.value]
+
+
+class OutcomeMeasure(Model):
+    """One completed questionnaire (ONS4 or SWEMWBS) with its answers in item order and the
+    scores worked out from them when it was recorded (``measures``)."""
+
+    __tablename__ = "outcome_measure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[str] = mapped_column(
+        ForeignKey("referral.id", ondelete="CASCADE"), index=True
+    )
+    instrument: Mapped[Instrument] = mapped_column(enum_type(Instrument, "instrument"))
+    stage: Mapped[MeasureStage] = mapped_column(enum_type(MeasureStage, "stage"))
+    answers: Mapped[list[int]] = mapped_column(JSON)
+    raw_score: Mapped[int] = mapped_column(Integer)
+    metric_score: Mapped[float | None] = mapped_column(Float)
+    taken_on: Mapped[date] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    referral: Mapped[Referral] = relationship(back_populates="measures")
+    recorded_by: Mapped[User | None] = relationship()
 
 
 class NotificationStatus(StrEnum):

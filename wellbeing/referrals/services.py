@@ -18,6 +18,7 @@ from wellbeing.extensions import db
 from wellbeing.referrals import validation as v
 from wellbeing.referrals.models import (
     ID_LENGTH,
+    PERSON_FIELDS,
     TEXT_LIMITS,
     ContactMethod,
     EventKind,
@@ -28,7 +29,13 @@ from wellbeing.referrals.models import (
     Urgency,
 )
 from wellbeing.referrals.notifications import queue_new_referral
-from wellbeing.referrals.workflow import actor_label
+from wellbeing.referrals.workflow import (
+    STAFF,
+    NotAllowed,
+    actor_label,
+    check_version,
+    stale_checked,
+)
 
 # No 0/O, 1/I/L or U: a reference read out over the phone cannot be misheard or mistyped.
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
@@ -292,3 +299,69 @@ def find_by_reference_and_birth(reference: str, born: date) -> Referral | None:
     if referral is None or referral.date_of_birth != born:
         return None
     return referral
+
+
+# What the timeline calls each person field when it says which were corrected.
+PERSON_FIELD_LABELS = {
+    "given_name": "first name",
+    "family_name": "last name",
+    "date_of_birth": "date of birth",
+    "nhs_number": "NHS number",
+    "postcode": "postcode",
+    "email": "email",
+    "phone": "phone",
+    "preferred_contact": "contact preference",
+    "language": "language",
+    "interpreter_needed": "interpreter needed",
+}
+
+
+def correct_person(
+    referral: Referral,
+    actor: User,
+    changes: dict[str, Any],
+    expected_version: int | None = None,
+) -> list[str]:
+    """Put right the person's details (staff only), checked as when the referral was made;
+    returns the names of the fields that changed. The timeline says which fields changed, never
+    their values; raises ReferralInvalid (field -> message) or a WorkflowError."""
+    if actor.role not in STAFF:
+        raise NotAllowed("Only link workers and admins may correct a person's details")
+    check_version(referral, expected_version)
+    errors = {name: "Not a detail of the person" for name in changes if name not in PERSON_FIELDS}
+    if errors:
+        raise ReferralInvalid(errors)
+    values: dict[str, Any] = {name: getattr(referral, name) for name in PERSON_FIELDS}
+    values.update(changes, referrer_phone=None)
+    for name in PERSON_FIELDS:
+        if name in TEXT_LIMITS and values[name] is not None:
+            try:
+                values[name] = v.check_text(name, values[name]).strip()
+            except v.FieldError as error:
+                errors[name] = str(error)
+    for name, message in REQUIRED_TEXT[:2]:
+        if not values[name] and name not in errors:
+            errors[name] = message
+    _check_person(values, errors)
+    _check_contact(values, errors)
+    values["language"] = values["language"] or None
+    values["interpreter_needed"] = bool(values["interpreter_needed"])
+    if errors:
+        raise ReferralInvalid(errors)
+    changed = [name for name in PERSON_FIELDS if values[name] != getattr(referral, name)]
+    if not changed:
+        return []
+    event = ReferralEvent(
+        kind=EventKind.CORRECTED,
+        actor_id=actor.id,
+        actor_label=actor_label(actor),
+        from_status=referral.status,
+        to_status=referral.status,
+        note="Corrected " + ", ".join(PERSON_FIELD_LABELS[name] for name in changed),
+    )
+    with stale_checked():
+        for name in changed:
+            setattr(referral, name, values[name])
+        referral.events.append(event)
+    audit.record(actor, "referral.correct", "referral", referral.id, {"fields": changed})
+    return changed

@@ -201,7 +201,9 @@ def change_status(referral_id: str) -> Response | tuple[str, int]:
     if not form.validate():
         abort(400)
     try:
-        transition(referral, to, current_user, form.reason.data, form.version.data)
+        transition(
+            referral, to, current_user, form.reason.data, form.version.data, form.summary.data
+        )
     except WorkflowError as error:
         return _refused(referral_id, error, open_transition=to, reason=form.reason.data)
     return _after_change(

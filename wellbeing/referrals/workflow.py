@@ -175,8 +175,12 @@ def transition(
     actor: User,
     reason: str | None = None,
     expected_version: int | None = None,
+    summary: str | None = None,
 ) -> ReferralEvent:
-    """Move the referral to ``to`` for ``actor``; raises a WorkflowError when it may not."""
+    """Move the referral to ``to`` for ``actor``; raises a WorkflowError when it may not.
+
+    Completing needs an outcome ``summary`` (what was done and what came of it): it is kept on
+    the referral and is the heart of the message back to the referrer (``outcomes``)."""
     target = parse_status(to)
     check_version(referral, expected_version)
     current = referral.status
@@ -192,6 +196,13 @@ def transition(
         raise ReasonRequired(f"Give a reason for making this referral {target.label.lower()}")
     if target is S.CLOSED_NO_CONTACT:
         _check_no_contact(referral)
+    if target is S.COMPLETED:
+        summary = checked_text("summary", summary)
+        if summary is None:
+            raise InvalidInput(
+                "Write an outcome summary: what was done, the connections made and what changed",
+                field="summary",
+            )
     event = ReferralEvent(
         kind=EventKind.STATUS,
         actor_id=actor.id,
@@ -204,6 +215,9 @@ def transition(
         referral.status = target
         if not target.is_open:
             referral.closed_at = utcnow()
+            referral.next_contact_on = None
+        if target is S.COMPLETED:
+            referral.outcome_summary = summary
         referral.events.append(event)
     queue_status_change(referral, event)
     audit.record(
