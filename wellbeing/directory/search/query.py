@@ -59,6 +59,7 @@ class TextQuery:
 
     query: q.Query
     groups: list[tuple[Group, q.Query]]
+    bonus: q.Query | None = None  # typed words side by side in a name (part of ``query``)
 
 
 def cut(text: str) -> tuple[str, bool]:
@@ -132,13 +133,15 @@ def _alternative(
     if len(tokens) == 1:
         return Any([q.Term(field, tokens[0], boost=boost) for field in fields])
     # A phrase in the short fields; in a description, its words anywhere (checking positions
-    # there costs more than it adds).
+    # there costs more than it adds), unless even its rarest word is in most descriptions:
+    # "meet people" is in nearly every one, so there it tells nothing.
     return Any(
         [
             q.Phrase(field, tokens, boost=boost)
             if field != "body"
             else q.And([q.Term(field, token) for token in tokens], boost=boost)
             for field in fields
+            if field != "body" or not all(_too_common(reader, field, t) for t in tokens)
         ]
     )
 
@@ -189,7 +192,7 @@ def text_query(reader: IndexReader, text: str, synonyms: Synonyms) -> TextQuery 
     if bonus is not None:
         subqueries.append(bonus)
     whole = subqueries[0] if len(subqueries) == 1 else q.Or(subqueries)
-    return TextQuery(whole, parts)
+    return TextQuery(whole, parts, bonus)
 
 
 class MarkFormatter(HtmlFormatter):

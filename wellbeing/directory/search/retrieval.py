@@ -16,7 +16,7 @@ from whoosh import query as q
 from whoosh.searching import Searcher
 
 from wellbeing.directory.geo import Point
-from wellbeing.directory.search import vectors
+from wellbeing.directory.search import scoring, vectors
 from wellbeing.directory.search.embeddings import Embedder, embed_query
 from wellbeing.directory.search.filters import IndexFilter, ScheduleRule, ServiceFilters
 from wellbeing.directory.search.index import column
@@ -67,41 +67,31 @@ def _text(token: str | bytes) -> str:
 
 
 def _lexical(searcher: Searcher, search: Search, text_q: TextQuery) -> list[Candidate]:
-    """The best LEXICAL_DEPTH matches of the words, scored by BM25F and by how many of the
-    meaningful words (or their synonyms) each one matches."""
-    results = searcher.search(
-        _narrowed(text_q.query, search.where), mask=search.where.excluded, limit=LEXICAL_DEPTH
+    """The best LEXICAL_DEPTH matches of the words that pass the filters, scored by BM25F and by
+    how many of the meaningful words (or their synonyms) each one matches.
+
+    Every match is scored (``scoring``: arrays, term at a time), so the share of words matched
+    counts before the cut, not only among the best raw scores."""
+    groups = [scoring.score(searcher, group_q) for _, group_q in text_q.groups]
+    values = np.sum([found.values for found in groups], axis=0)
+    matched = np.logical_or.reduce([found.matched for found in groups])
+    if text_q.bonus is not None:
+        values += scoring.score(searcher, text_q.bonus).values
+    if len(groups) > 1:
+        share = np.sum([found.matched for found in groups], axis=0) / len(groups)
+        values *= COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * share
+    where = search.where
+    eligible = (
+        matched
+        & scoring.alive(searcher)
+        & ~scoring.docs_mask(searcher, where.excluded, default=False)
+        & scoring.docs_mask(searcher, where.required, default=True)
     )
     ids = column(searcher, "id", translate=True)
-    found = [Candidate(hit.docnum, ids[hit.docnum], hit.score or 0.0) for hit in results]
-    if len(text_q.groups) > 1:
-        covered = _groups_matched(searcher, text_q, [c.docnum for c in found])
-        for candidate in found:
-            share = covered[candidate.docnum] / len(text_q.groups)
-            candidate.score = (candidate.score or 0.0) * (
-                COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * share
-            )
-        found.sort(key=lambda c: -(c.score or 0.0))
-    return found
-
-
-def _groups_matched(searcher: Searcher, text_q: TextQuery, docnums: list[int]) -> dict[int, int]:
-    """How many of the word groups each document matches: each group's matcher skips through
-    just these documents (cheaper than recording every matched term of every match)."""
-    counts = dict.fromkeys(docnums, 0)
-    ordered = sorted(counts)
-    for _, group_q in text_q.groups:
-        matcher = group_q.matcher(searcher)
-        for docnum in ordered:
-            if not matcher.is_active():
-                break
-            if matcher.id() < docnum:
-                matcher.skip_to(docnum)
-                if not matcher.is_active():
-                    break
-            if matcher.id() == docnum:
-                counts[docnum] += 1
-    return counts
+    return [
+        Candidate(int(docnum), ids[int(docnum)], float(values[docnum]))
+        for docnum in scoring.top(values, eligible, LEXICAL_DEPTH)
+    ]
 
 
 def _narrowed(query: q.Query, where: IndexFilter) -> q.Query:
