@@ -33,7 +33,7 @@ from wellbeing.extensions import db
 logger = logging.getLogger(__name__)
 
 # Change the version when the schema changes: the new index starts empty until `search reindex`.
-INDEX_NAME = "services_v1"
+INDEX_NAME = "services_v2"  # v2: descriptions keep no word positions
 QUEUE_BATCH = 1000
 OPEN_ATTEMPTS = 10
 REBUILD_LOCK_TIMEOUT = 120.0
@@ -48,7 +48,7 @@ def build_schema() -> fields.Schema:
         id=fields.ID(stored=True, unique=True, sortable=True),
         name=fields.TEXT(analyzer=STEMMED, field_boost=3.0),
         terms=fields.TEXT(analyzer=STEMMED, field_boost=2.0),
-        body=fields.TEXT(analyzer=STEMMED),  # description, organisation and places
+        body=fields.TEXT(analyzer=STEMMED, phrase=False),  # description, organisation, places
         spelling=fields.TEXT(analyzer=StandardAnalyzer(), phrase=False),  # real words to suggest
         name_sort=fields.COLUMN(),
         status=fields.ID,
