@@ -20,6 +20,8 @@ class Role(StrEnum):
     LINK_WORKER = "link_worker"
     PROVIDER = "provider"
     ADMIN = "admin"
+    # Sees reports only: figures about the service, never a person's details.
+    COMMISSIONER = "commissioner"
 
     @property
     def label(self) -> str:
