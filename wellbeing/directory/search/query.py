@@ -75,11 +75,24 @@ def _stem_key(tokens: Iterable[str]) -> tuple[str, ...]:
     return tuple(stem(token) for token in tokens)
 
 
+_keys: dict[int, tuple[Synonyms, dict[tuple[str, ...], tuple[str, ...]], int]] = {}
+
+
+def _stemmed_keys(synonyms: Synonyms) -> tuple[dict[tuple[str, ...], tuple[str, ...]], int]:
+    """The synonyms' keys by their stems, and the longest key's length (once per synonyms map)."""
+    cached = _keys.get(id(synonyms))
+    if cached is None or cached[0] is not synonyms:
+        keys = {_stem_key(key): key for key in synonyms}
+        cached = (synonyms, keys, max((len(key) for key in keys), default=1))
+        _keys.clear()  # the map in use now is the only one asked for again
+        _keys[id(synonyms)] = cached
+    return cached[1], cached[2]
+
+
 def groups(text: str, synonyms: Synonyms) -> list[Group]:
     """Meaningful words of the query, each with its alternates; longest synonym key first."""
     tokens = list(words(text))[: MAX_WORDS * 2]
-    keys = {_stem_key(key): key for key in synonyms}
-    longest = max((len(key) for key in keys), default=1)
+    keys, longest = _stemmed_keys(synonyms)
     found: list[Group] = []
     start = 0
     while start < len(tokens):
