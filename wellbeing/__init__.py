@@ -14,14 +14,18 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from wellbeing.config import INSTANCE_DIR, REPO_ROOT, Config, instance_secret_key
 
-# Header navigation: (link text, endpoint, roles that see it; None for everyone).
+# Header navigation: (link text, endpoint, roles that see it; None for everyone). Each role's own
+# pages come first: a phone's header shows the first two or three and folds the rest into "More".
 NAVIGATION = [
-    ("Find support", "directory.search", None),
-    ("Ask for help", "refer.start", None),
+    ("My caseload", "referrals.caseload", frozenset({"link_worker"})),
+    ("Referral queue", "referrals.queue", frozenset({"link_worker", "admin"})),
     ("My referrals", "referrals.mine", frozenset({"referrer", "resident"})),
     ("New referral", "referrals.new", frozenset({"referrer", "link_worker"})),
-    ("Referral queue", "referrals.queue", frozenset({"link_worker", "admin"})),
-    ("Audit log", "audit.audit_log", frozenset({"admin"})),
+    ("Admin", "admin.home", frozenset({"admin"})),
+    ("Audit log", "admin.audit_log", frozenset({"admin"})),
+    ("Reports", "reports.index", frozenset({"commissioner", "admin"})),
+    ("Find support", "directory.search", None),
+    ("Ask for help", "refer.start", None),
 ]
 
 
@@ -103,8 +107,11 @@ def register_blueprints(app: Flask) -> None:
     from wellbeing.directory import views as directory_views
     from wellbeing.directory.oruk import api as oruk_api
     from wellbeing.referrals import api as referrals_api
+    from wellbeing.referrals import case_views, outcome_views
     from wellbeing.referrals import public_views as referrals_public
     from wellbeing.referrals import views as referrals_views
+    from wellbeing.reports import api as reports_api
+    from wellbeing.reports import views as reports_views
 
     assets.init_app(app)
     for module in (
@@ -116,8 +123,12 @@ def register_blueprints(app: Flask) -> None:
         oruk_api,
         referrals_public,
         referrals_views,
+        case_views,
+        outcome_views,
         referrals_api,
         admin_views,
+        reports_views,
+        reports_api,
     ):
         app.register_blueprint(module.bp)
 

@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 
 from tests.support.factories import make_user
 from wellbeing.accounts.models import Role
+from wellbeing.accounts.services import issue_token
 from wellbeing.extensions import db
 
 # Values that have broken apps like this one: empty, blank, huge, signed, fractional, overflowing,
@@ -58,9 +59,11 @@ def _path(rule: str, value: str) -> str:
 
 
 def _sign_in(client: FlaskClient, role: Role | None) -> None:
+    """Signed in for the pages, and with a bearer token for the JSON APIs."""
     if role is None:
         return
     user = make_user(role, organisation="Kingsholm Surgery")
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {issue_token(user)}"
     db.session.commit()
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()

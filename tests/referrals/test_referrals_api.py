@@ -1,4 +1,5 @@
-"""The referrals JSON API: create, list, read, events, transitions and the FHIR view."""
+"""The referrals JSON API: create, list, read, events, transitions and the FHIR view (with
+the outcome once completed)."""
 
 from datetime import date, timedelta
 
@@ -9,6 +10,7 @@ from tests.support.referrals import VALID_NHS_NUMBER
 from tests.support.referrals import referral_body as body
 from wellbeing.accounts.models import Role
 from wellbeing.audit import AuditEvent
+from wellbeing.directory.models import Organization, Service
 from wellbeing.extensions import db
 from wellbeing.referrals.models import Referral
 
@@ -285,3 +287,53 @@ def test_dates_of_birth_are_limited_to_plausible_ages(client, api_headers, needs
         "within the last 120 years"
         in response.get_json()["error"]["fields"]["person.date_of_birth"]
     )
+
+
+def test_a_completed_task_carries_the_outcome(client, api_headers, make_referral) -> None:
+    _, headers = api_headers("link_worker")
+    referral = make_referral()
+    url = f"/api/referrals/{referral.id}"
+    choir = Service(organization=Organization(name="Choir"), name="Singing for the Brain")
+    walks = Service(organization=Organization(name="Ramblers"), name="Health walks")
+    db.session.add_all([choir, walks])
+    db.session.commit()
+    for to in ("accepted", "in_progress"):
+        client.post(f"{url}/transitions", json={"to": to}, headers=headers)
+    task = client.get(f"{url}/fhir", headers=headers).get_json()["entry"][1]["resource"]
+    assert "output" not in task  # no outcome until it is completed
+    assert task["code"]["coding"][0]["code"] == "871731000000106"
+    first = client.post(f"{url}/connections", json={"service_id": choir.id}, headers=headers)
+    client.patch(
+        f"{url}/connections/{first.get_json()['id']}",
+        json={"outcome": "attending", "reason": "Loves the tenor section"},
+        headers=headers,
+    )
+    client.post(f"{url}/connections", json={"service_id": walks.id}, headers=headers)
+    for stage, answers in (("baseline", [4, 5, 6, 7]), ("follow_up", [6, 5, 9, 3])):
+        client.post(
+            f"{url}/measures",
+            json={"instrument": "ons4", "stage": stage, "answers": answers},
+            headers=headers,
+        )
+    client.post(
+        f"{url}/transitions",
+        json={"to": "completed", "summary": "Sings weekly; less anxious."},
+        headers=headers,
+    )
+    bundle = client.get(f"{url}/fhir", headers=headers).get_json()
+    service_request, task = (entry["resource"] for entry in bundle["entry"])
+    assert task["status"] == "completed"
+    assert task["code"] == service_request["code"]
+    assert task["code"]["coding"][0]["code"] == "871731000000106"
+    assert [(o["type"]["text"], o.get("valueString")) for o in task["output"]][:1] == [
+        ("Outcome summary", "Sings weekly; less anxious.")
+    ]
+    assert [o["valueReference"]["display"] for o in task["output"][1:3]] == [
+        "Singing for the Brain: attending",
+        "Health walks: outcome not recorded",
+    ]
+    assert task["output"][3]["type"]["text"] == "ONS4 change"
+    assert task["output"][3]["valueString"].endswith(
+        "life satisfaction +2, worthwhile +0, happy yesterday +3, anxious yesterday -4"
+    )
+    assert "tenor" not in str(bundle)  # a connection's reason stays in the case record

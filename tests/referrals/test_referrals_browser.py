@@ -124,8 +124,9 @@ def test_link_worker_queue_and_referral_page(page, live_server, make_referral) -
     assert_accessible(page)
     screenshot(page, "referral-queue")
 
+    page.locator("#filters summary").click()  # the filters are folded away until used
     page.get_by_label("Urgency").select_option("urgent")
-    page.get_by_role("button", name="Filter").click()
+    page.get_by_role("button", name="Apply filters").click()
     expect(page.locator("#queue-total")).to_contain_text("1 referral,")
     page.get_by_role("link", name=first.reference).click()
     assert_accessible(page)

@@ -195,3 +195,26 @@ def test_send_takes_a_bounded_limit(app, runner, smtp_server) -> None:
 def test_no_inbox_configured_means_no_inbox_message(make_referral) -> None:
     make_referral(email=None, phone="01632 960 123")
     assert rows() == []
+
+
+def test_completion_tells_the_referrer_the_outcome_summary_is_ready(app, make_referral) -> None:
+    """The referrer's email carries the reference and a link to the summary: never the
+    person's name or the summary itself. The person's own email is as for any status."""
+    gp = make_user(Role.REFERRER, organisation="Kingsholm Surgery")
+    referral = make_referral(actor=gp)
+    link_worker = make_user(Role.LINK_WORKER)
+    for to in ("accepted", "in_progress"):
+        transition(referral, to, link_worker)
+    transition(referral, "completed", link_worker, summary="Joined the Tuesday choir.")
+    db.session.commit()
+    to_referrer = [n for n in rows() if n.audience == "referrer"][-1]
+    assert to_referrer.recipient == gp.email
+    assert to_referrer.subject == f"Referral {referral.reference}: Completed, outcome summary ready"
+    base = app.config["WELLBEING_BASE_URL"].rstrip("/")
+    assert f"{base}/referrals/{referral.id}/summary" in to_referrer.body
+    to_person = [n for n in rows() if n.audience == "resident"][-1]
+    assert to_person.subject == f"Your request for help {referral.reference}: Completed"
+    assert "/referrals/status" in to_person.body
+    for message in (to_referrer, to_person):
+        for secret in ("Alex", "Rivers", "Tuesday choir", "1956"):
+            assert secret not in message.subject + message.body

@@ -2,6 +2,7 @@
 keeps its promises: Schemathesis sends it what the document allows (and what it does not) as a
 referrer and as a link worker, and no answer is a 5xx or breaks the document."""
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -14,6 +15,7 @@ from schemathesis.specs.openapi.definitions import OPENAPI_31
 
 from tests.support.referrals import Needs, referral_body
 from wellbeing.extensions import db
+from wellbeing.referrals.measures import INSTRUMENTS
 from wellbeing.referrals.models import LIST_LIMITS, MAX_VERSION, TEXT_LIMITS
 
 DOCUMENT = "/api/referrals/openapi.json"
@@ -47,7 +49,7 @@ def test_every_endpoint_is_documented(app, document) -> None:
         for method in rule.methods - {"HEAD", "OPTIONS"}
     }
     documented = {
-        (path.replace("{referral_id}", "<referral_id>"), method)
+        (re.sub(r"\{(\w+)\}", r"<\1>", path), method)
         for path, item in document["paths"].items()
         for method in item
         if method != "parameters"
@@ -65,7 +67,38 @@ def test_the_documented_bounds_are_the_ones_checked(document) -> None:
     assert body["risk"]["properties"]["note"]["maxLength"] == TEXT_LIMITS["risk_note"]
     change = schemas["TransitionIn"]["properties"]
     assert change["reason"]["maxLength"] == TEXT_LIMITS["reason"]
+    assert change["summary"]["maxLength"] == TEXT_LIMITS["summary"]
     assert change["version"]["maximum"] == MAX_VERSION
+
+
+def test_the_case_records_bounds_are_the_ones_checked(document) -> None:
+    schemas = document["components"]["schemas"]
+    for schema, field, name in [
+        ("NoteIn", "text", "case_note"),
+        ("GoalIn", "text", "goal"),
+        ("ConnectionIn", "note", "connection_note"),
+        ("ConnectionOutcomeIn", "reason", "outcome_reason"),
+        ("WhatMattersIn", "in_their_words", "what_matters_to_me"),
+        ("WhatMattersIn", "strengths", "strengths"),
+        ("WhatMattersIn", "barriers", "barriers"),
+        ("PersonCorrectionIn", "nhs_number", "nhs_number"),
+    ]:
+        assert schemas[schema]["properties"][field]["maxLength"] == TEXT_LIMITS[name]
+    answers = {
+        option["properties"]["instrument"]["const"]: option["properties"]["answers"]
+        for option in schemas["MeasureIn"]["oneOf"]
+    }
+    for instrument, spec in INSTRUMENTS.items():
+        shape = answers[instrument.value]
+        assert shape["minItems"] == shape["maxItems"] == len(spec.items)
+        assert (shape["items"]["minimum"], shape["items"]["maximum"]) == (
+            spec.items[0].low,
+            spec.items[0].high,
+        )
+    search = next(
+        p for p in document["paths"]["/api/referrals"]["get"]["parameters"] if p["name"] == "q"
+    )
+    assert search["schema"]["maxLength"] == TEXT_LIMITS["search"]
 
 
 def test_the_document_needs_no_token(client) -> None:
@@ -116,6 +149,14 @@ def test_the_api_keeps_the_documents_promises(app, client, callers, needs) -> No
             ("/api/referrals/{referral_id}/events", ["GET"]),
             ("/api/referrals/{referral_id}/fhir", ["GET"]),
             ("/api/referrals/{referral_id}/transitions", ["POST"]),
+            ("/api/referrals/{referral_id}/summary", ["GET"]),
+            ("/api/referrals/{referral_id}/person", ["PATCH"]),
+            ("/api/referrals/{referral_id}/notes", ["GET", "POST"]),
+            ("/api/referrals/{referral_id}/goals", ["POST"]),
+            ("/api/referrals/{referral_id}/connections", ["POST"]),
+            ("/api/referrals/{referral_id}/measures", ["GET", "POST"]),
+            ("/api/referrals/{referral_id}/next-contact", ["PUT"]),
+            ("/api/referrals/{referral_id}/what-matters", ["PUT"]),
         )
         for method in methods
         for referral_id in ids

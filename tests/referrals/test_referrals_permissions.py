@@ -14,10 +14,17 @@ from wellbeing.extensions import db
 ANON = "anonymous"
 ROLES = [ANON, *Role]
 R, RF, LW, P, A = Role.RESIDENT, Role.REFERRER, Role.LINK_WORKER, Role.PROVIDER, Role.ADMIN
+C = Role.COMMISSIONER
 
 
-def expect(anonymous, resident, referrer, link_worker, provider, admin):
-    return {ANON: anonymous, R: resident, RF: referrer, LW: link_worker, P: provider, A: admin}
+def expect(anonymous, resident, referrer, link_worker, provider, admin, commissioner=None):
+    """Statuses by role; a commissioner (reports only) gets what a provider gets unless told."""
+    statuses = {ANON: anonymous, R: resident, RF: referrer, LW: link_worker, P: provider, A: admin}
+    return statuses | {C: provider if commissioner is None else commissioner}
+
+
+def test_every_role_is_in_the_tables() -> None:
+    assert set(expect(*range(6))) == set(ROLES)
 
 
 CANCEL = {"to": "cancelled", "cancelled-version": "1", "cancelled-reason": "No longer needed"}
@@ -30,11 +37,16 @@ PAGES = [
     ("GET", "/referrals", None, expect(302, 200, 200, 302, 403, 302)),
     ("GET", "/referrals/new", None, expect(302, 403, 200, 200, 403, 200)),
     ("GET", "/referrals/queue", None, expect(302, 403, 403, 200, 403, 200)),
+    ("GET", "/referrals/caseload", None, expect(302, 403, 403, 200, 403, 200)),
+    ("GET", "/referrals/{id}/what-matters", None, expect(302, 403, 403, 200, 403, 200)),
+    ("GET", "/referrals/{id}/summary", None, expect(302, 403, 404, 404, 403, 404)),
     ("GET", "/referrals/{id}", None, expect(302, 404, 404, 200, 403, 200)),
     ("POST", "/referrals/{id}/transition", CANCEL, expect(302, 404, 404, 303, 403, 303)),
     ("POST", "/referrals/{id}/assign", UNASSIGN, expect(302, 403, 403, 303, 403, 303)),
     ("POST", "/referrals/{id}/contacts", CONTACT, expect(302, 403, 403, 303, 403, 303)),
+    ("GET", "/admin", None, expect(302, 403, 403, 403, 403, 200)),
     ("GET", "/admin/audit", None, expect(302, 403, 403, 403, 403, 200)),
+    ("GET", "/reports", None, expect(302, 403, 403, 403, 403, 200, commissioner=200)),
 ]
 API_CANCEL = {"to": "cancelled", "reason": "x"}
 API = [
@@ -44,6 +56,9 @@ API = [
     ("GET", "/api/referrals/{id}/events", None, expect(401, 404, 404, 200, 403, 200)),
     ("GET", "/api/referrals/{id}/fhir", None, expect(401, 404, 404, 200, 403, 200)),
     ("POST", "/api/referrals/{id}/transitions", API_CANCEL, expect(401, 404, 404, 200, 403, 200)),
+    ("GET", "/api/referrals/{id}/notes", None, expect(401, 404, 404, 200, 403, 200)),
+    ("GET", "/api/referrals/{id}/measures", None, expect(401, 404, 404, 200, 403, 200)),
+    ("GET", "/api/reports/summary", None, expect(401, 403, 403, 403, 403, 200, commissioner=200)),
 ]
 
 

@@ -6,6 +6,7 @@ from werkzeug.wrappers import Response
 
 from wellbeing.accounts import sign_in_limits
 from wellbeing.accounts.forms import SignInForm
+from wellbeing.accounts.models import Role, User
 from wellbeing.accounts.services import authenticate
 from wellbeing.accounts.sessions import check_session, end_sessions, start_session
 from wellbeing.extensions import db
@@ -19,9 +20,19 @@ SIGN_IN_FAILED = "Enter a correct email address and password. Your account may a
 Page = Response | tuple[str, int] | tuple[str, int, dict[str, str]] | str
 
 
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths are followed after sign-in, never another host."""
-    return local_path(target) or url_for("main.home")
+# Where each role lands after signing in when no page asked for it. Endpoint names, so that
+# accounts imports no other domain; a role not listed (residents, providers) lands on the home page.
+LANDING = {
+    Role.LINK_WORKER: "referrals.caseload",
+    Role.REFERRER: "referrals.mine",
+    Role.ADMIN: "admin.home",
+    Role.COMMISSIONER: "reports.index",
+}
+
+
+def _next_page(user: User, target: str | None) -> str:
+    """The page asked for, if it is on this site (never another host), else the role's own."""
+    return local_path(target) or url_for(LANDING.get(user.role, "main.home"))
 
 
 def _sign_in_page(form: SignInForm, status: int, headers: dict[str, str] | None = None) -> Page:
@@ -31,7 +42,7 @@ def _sign_in_page(form: SignInForm, status: int, headers: dict[str, str] | None 
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in() -> Page:
     if current_user.is_authenticated:
-        return redirect(_safe_next(request.args.get("next")), 303)
+        return redirect(_next_page(current_user, request.args.get("next")), 303)
     form = SignInForm()
     if not form.validate_on_submit():
         return _sign_in_page(form, 422 if request.method == "POST" else 200)
@@ -42,7 +53,7 @@ def sign_in() -> Page:
         start_session(user)
         db.session.commit()
         flash(f"Signed in as {user.name}", "success")
-        return redirect(_safe_next(request.args.get("next")), 303)
+        return redirect(_next_page(user, request.args.get("next")), 303)
     refusal = refusal or sign_in_limits.count_failure(email)
     if refusal is not None:
         form.form_errors.append(refusal.message)

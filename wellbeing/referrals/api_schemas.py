@@ -29,7 +29,7 @@ def ref(name: str) -> Schema:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _text(name: str, description: str, nullable: bool = True) -> Schema:
+def text_in(name: str, description: str, nullable: bool = True) -> Schema:
     """A text field with its bounds: its length, and one line unless it is free text."""
     multi_line = name in MULTI_LINE_FIELDS
     rule = "Line breaks and tabs are kept." if multi_line else "One line: no line breaks or tabs."
@@ -41,7 +41,7 @@ def _text(name: str, description: str, nullable: bool = True) -> Schema:
     }
 
 
-def _ids(name: str, description: str, nullable: bool = True) -> Schema:
+def ids_in(name: str, description: str, nullable: bool = True) -> Schema:
     return {
         "type": ["array", "null"] if nullable else "array",
         "maxItems": LIST_LIMITS[name],
@@ -50,11 +50,11 @@ def _ids(name: str, description: str, nullable: bool = True) -> Schema:
     }
 
 
-def _choice(values: list[str], description: str, nullable: bool = False) -> Schema:
+def choice(values: list[str], description: str, nullable: bool = False) -> Schema:
     return {"enum": [*values, None] if nullable else values, "description": description}
 
 
-def _out(kind: str, nullable: bool = False) -> Schema:
+def out(kind: str, nullable: bool = False) -> Schema:
     return {"type": [kind, "null"] if nullable else kind}
 
 
@@ -70,19 +70,19 @@ PERSON_IN: Schema = {
     "the one named in preferred_contact must be given.",
     "required": ["given_name", "family_name", "date_of_birth", "postcode"],
     "properties": {
-        "given_name": _text("given_name", "First name.", nullable=False),
-        "family_name": _text("family_name", "Last name.", nullable=False),
+        "given_name": text_in("given_name", "First name.", nullable=False),
+        "family_name": text_in("family_name", "Last name.", nullable=False),
         "date_of_birth": {
             "type": "string",
             "format": "date",
             "description": "Like 1980-03-27: in the past and within the last 120 years.",
         },
-        "nhs_number": _text("nhs_number", "10 digits passing the NHS Modulus 11 check."),
-        "postcode": _text("postcode", "A full UK postcode.", nullable=False),
-        "email": _text("email", "An email address."),
-        "phone": _text("phone", "A UK phone number."),
-        "preferred_contact": _choice(["phone", "text", "email"], "How to get in touch.", True),
-        "language": _text("language", "Their language, if not English."),
+        "nhs_number": text_in("nhs_number", "10 digits passing the NHS Modulus 11 check."),
+        "postcode": text_in("postcode", "A full UK postcode.", nullable=False),
+        "email": text_in("email", "An email address."),
+        "phone": text_in("phone", "A UK phone number."),
+        "preferred_contact": choice(["phone", "text", "email"], "How to get in touch.", True),
+        "language": text_in("language", "Their language, if not English."),
         "interpreter_needed": {"type": ["boolean", "null"]},
     },
 }
@@ -93,12 +93,12 @@ REFERRAL_IN: Schema = {
     "properties": {
         "person": ref("PersonIn"),
         "reasons": {
-            **_ids("need_ids", "Taxonomy term ids: what they would like help with.", False),
+            **ids_in("need_ids", "Taxonomy term ids: what they would like help with.", False),
             "minItems": 1,
         },
-        "details": _text("what_matters", "What matters to them, in their words.", False),
+        "details": text_in("what_matters", "What matters to them, in their words.", False),
         "urgency": {
-            **_choice([u.value for u in Urgency], "Default routine."),
+            **choice([u.value for u in Urgency], "Default routine."),
             "default": "routine",
         },
         "consent": {"const": True, "description": "The person agrees to the referral."},
@@ -106,31 +106,50 @@ REFERRAL_IN: Schema = {
             "type": ["object", "null"],
             "properties": {
                 "flag": {"type": ["boolean", "null"]},
-                "note": _text("risk_note", "The risk or safeguarding concern; needed with flag."),
+                "note": text_in("risk_note", "The risk or safeguarding concern; needed with flag."),
             },
         },
-        "suggested_service_ids": _ids(
+        "suggested_service_ids": ids_in(
             "suggested_service_ids", "Active directory services to suggest."
         ),
-        "source": _choice(
+        "source": choice(
             [ReferralSource.GP.value, ReferralSource.PROFESSIONAL.value],
             "Referrers only (default gp); for other roles it follows the role.",
         ),
     },
 }
 
+
+def version_in(nullable: bool = True) -> Schema:
+    return {
+        "type": ["integer", "null"] if nullable else "integer",
+        "minimum": 1,
+        "maximum": MAX_VERSION,
+        "description": "The version you last saw: a stale one is refused with 409.",
+    }
+
+
+def date_in(description: str, nullable: bool = True) -> Schema:
+    return {
+        "type": ["string", "null"] if nullable else "string",
+        "format": "date",
+        "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+        "description": description,
+    }
+
+
 TRANSITION_IN: Schema = {
     "type": "object",
     "required": ["to"],
     "properties": {
-        "to": _choice(STATUSES, "The new status."),
-        "reason": _text("reason", "Required to decline, hold, cancel or close for no contact."),
-        "version": {
-            "type": ["integer", "null"],
-            "minimum": 1,
-            "maximum": MAX_VERSION,
-            "description": "The version you last saw: a stale one is refused with 409.",
-        },
+        "to": choice(STATUSES, "The new status."),
+        "reason": text_in("reason", "Required to decline, hold, cancel or close for no contact."),
+        "summary": text_in(
+            "summary",
+            "Required to complete: the outcome summary (what was done, the connections made, "
+            "what changed), the message back to the referrer.",
+        ),
+        "version": version_in(),
     },
 }
 
@@ -144,8 +163,8 @@ EVENT: Schema = {
         "actor": {"type": "string"},
         "from": {"enum": [*STATUSES, None]},
         "to": {"enum": STATUSES},
-        "reason": _out("string", nullable=True),
-        "note": _out("string", nullable=True),
+        "reason": out("string", nullable=True),
+        "note": out("string", nullable=True),
     },
 }
 
@@ -167,31 +186,31 @@ REFERRAL: Schema = required_object(
         "closed_at": {"type": ["string", "null"], "format": "date-time"},
         "person": required_object(
             {
-                "given_name": _out("string"),
-                "family_name": _out("string"),
+                "given_name": out("string"),
+                "family_name": out("string"),
                 "date_of_birth": {"type": "string", "format": "date"},
-                "nhs_number": _out("string", nullable=True),
-                "postcode": _out("string"),
-                "email": _out("string", nullable=True),
-                "phone": _out("string", nullable=True),
+                "nhs_number": out("string", nullable=True),
+                "postcode": out("string"),
+                "email": out("string", nullable=True),
+                "phone": out("string", nullable=True),
                 "preferred_contact": {"enum": [*(m.value for m in ContactMethod), None]},
-                "language": _out("string", nullable=True),
-                "interpreter_needed": _out("boolean"),
+                "language": out("string", nullable=True),
+                "interpreter_needed": out("boolean"),
             }
         ),
         "reasons": {"type": "array", "items": NAMED},
-        "details": _out("string"),
-        "risk": required_object({"flag": _out("boolean"), "note": _out("string", nullable=True)}),
+        "details": out("string"),
+        "risk": required_object({"flag": out("boolean"), "note": out("string", nullable=True)}),
         "consent": required_object(
             {
                 "given": {"const": True},
                 "recorded_at": {"type": "string", "format": "date-time"},
-                "recorded_by": _out("string"),
+                "recorded_by": out("string"),
             }
         ),
         "referrer": {
             **required_object(
-                {key: _out("string", True) for key in ("name", "organisation", "email", "phone")}
+                {key: out("string", True) for key in ("name", "organisation", "email", "phone")}
             ),
             "description": "Who referred, from their account; all null for a person's own "
             "request. The phone is one given for this referral.",
@@ -203,6 +222,20 @@ REFERRAL: Schema = required_object(
             "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
         },
         "latest_event": {"oneOf": [ref("Event"), {"type": "null"}]},
+        "outcome_summary": {
+            **out("string", nullable=True),
+            "description": "Once completed: what was done and what changed (the message back "
+            "to the referrer). Null before.",
+        },
+    }
+)
+# Link workers and admins only: the case's planning.
+REFERRAL["properties"].update(
+    {
+        "next_contact_on": {"type": ["string", "null"], "format": "date"},
+        "what_matters_to_me": required_object(
+            {name: out("string", True) for name in ("in_their_words", "strengths", "barriers")}
+        ),
     }
 )
 
@@ -211,7 +244,7 @@ ERROR: Schema = error_schema(
         "type": "object",
         "additionalProperties": {"type": "string"},
         "description": "A message per field, by its path in the body "
-        "(person.postcode, reasons, risk.note...).",
+        "(person.postcode, reasons, risk.note, answers[2]...).",
     },
     parameter={"type": "string", "description": "The query parameter to correct."},
 )

@@ -318,11 +318,17 @@ def update_goal(
     """A goal's new status (and, when given, new words or target date)."""
     require_staff(actor)
     _require_open(goal.referral, "its plan is closed")
-    goal.status = parse_goal_status(status)
-    if text is not None:
-        goal.text = _required_text("goal", text, "Describe the goal in the person's words")
+    # Everything is checked before anything changes: a refusal leaves the goal as it was.
+    new_status = parse_goal_status(status)
+    new_text = (
+        _required_text("goal", text, "Describe the goal in the person's words")
+        if text is not None
+        else goal.text
+    )
+    new_date = goal.target_date
     if target_date is not None and target_date != goal.target_date:
-        goal.target_date = _future_date("target_date", target_date, "target date")
+        new_date = _future_date("target_date", target_date, "target date")
+    goal.status, goal.text, goal.target_date = new_status, new_text, new_date
     audit.record(
         actor,
         "referral.goal_update",

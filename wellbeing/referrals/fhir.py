@@ -1,9 +1,16 @@
-"""A FHIR R4 view of a referral: a ServiceRequest (what was asked) and a Task (where it is)."""
+"""A FHIR R4 view of a referral: a ServiceRequest (what was asked) and a Task (where it is).
+
+Both carry the SNOMED CT code of a referral to social prescribing. Once the case is completed,
+the Task carries its outcome (``Task.output``): the outcome summary, each service the person was
+connected to with what came of it, and each measure's change since baseline. That is the message
+back to the referrer (``outcomes.message_back``): no answers, no reasons, no case notes.
+"""
 
 import uuid
 from typing import Any
 
-from wellbeing.referrals.models import Referral, ReferralStatus
+from wellbeing.referrals import measures
+from wellbeing.referrals.models import Connection, Instrument, Referral, ReferralStatus
 
 SNOMED = "http://snomed.info/sct"
 SOCIAL_PRESCRIBING = {
@@ -48,7 +55,7 @@ def service_request(referral: Referral) -> dict[str, Any]:
         "status": SERVICE_REQUEST_STATUS.get(status, "active"),
         "intent": "order",
         "priority": "urgent" if referral.urgency == "urgent" else "routine",
-        "code": {"coding": [SOCIAL_PRESCRIBING], "text": SOCIAL_PRESCRIBING["display"]},
+        "code": _code(),
         "subject": _subject(referral),
         "authoredOn": referral.created_at.isoformat(),
         "reasonCode": [{"text": need.name} for need in referral.needs],
@@ -67,6 +74,55 @@ def task_id(referral: Referral) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"urn:wellbeing:referral:{referral.id}:task"))
 
 
+def _code() -> dict[str, Any]:
+    return {"coding": [SOCIAL_PRESCRIBING], "text": SOCIAL_PRESCRIBING["display"]}
+
+
+def _output(kind: str, **value: Any) -> dict[str, Any]:
+    return {"type": {"text": kind}, **value}
+
+
+def _connection(connection: Connection) -> dict[str, Any]:
+    outcome = connection.outcome.label.lower() if connection.outcome else "outcome not recorded"
+    return _output(
+        "Connection to a service",
+        valueReference={"display": f"{connection.service_name}: {outcome}"},
+    )
+
+
+def _signed(number: float) -> str:
+    return f"{number:+g}"
+
+
+def _change(change: measures.Change) -> dict[str, Any]:
+    """A measure's change since baseline, in words: the metric score (SWEMWBS) or each item's
+    score (ONS4), never the answers themselves."""
+    spec = measures.INSTRUMENTS[change.instrument]
+    span = (
+        f"from {change.baseline.stage.label.lower()} ({change.baseline.taken_on.isoformat()}) "
+        f"to {change.latest.stage.label.lower()} ({change.latest.taken_on.isoformat()})"
+    )
+    if change.instrument is Instrument.SWEMWBS:
+        assert change.value is not None
+        words = f"{spec.name} metric score {span}: {_signed(change.value)}"
+    else:
+        assert change.items is not None
+        labels = {item.key: item.key.replace("_", " ") for item in spec.items}
+        items = ", ".join(f"{labels[key]} {_signed(value)}" for key, value in change.items.items())
+        words = f"{spec.name} {span}: {items}"
+    return _output(f"{spec.name} change", valueString=words)
+
+
+def outputs(referral: Referral) -> list[dict[str, Any]]:
+    """The outcome of a completed case as Task outputs; none before it is completed."""
+    if referral.status is not ReferralStatus.COMPLETED:
+        return []
+    found = [_output("Outcome summary", valueString=referral.outcome_summary or "")]
+    found += [_connection(c) for c in referral.connections]
+    found += [_change(c) for c in measures.changes(referral.measures).values()]
+    return found
+
+
 def task(referral: Referral) -> dict[str, Any]:
     resource: dict[str, Any] = {
         "resourceType": "Task",
@@ -75,6 +131,7 @@ def task(referral: Referral) -> dict[str, Any]:
         "status": TASK_STATUS[referral.status],
         "intent": "order",
         "priority": "urgent" if referral.urgency == "urgent" else "routine",
+        "code": _code(),
         "focus": {"reference": f"ServiceRequest/{referral.id}"},
         "for": _subject(referral),
         "authoredOn": referral.created_at.isoformat(),
@@ -86,6 +143,8 @@ def task(referral: Referral) -> dict[str, Any]:
         resource["statusReason"] = {"text": reasons[-1]}
     if referral.assigned_to is not None:
         resource["owner"] = {"display": referral.assigned_to.name}
+    if found := outputs(referral):
+        resource["output"] = found
     return resource
 
 

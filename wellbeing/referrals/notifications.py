@@ -80,20 +80,30 @@ def referrer_email(referral: Referral) -> str | None:
     return referral.created_by.email
 
 
+def _to_referrer(referral: Referral, status: ReferralStatus) -> tuple[str, str]:
+    """The referrer's subject and body. On completion it says the outcome summary (the message
+    back) is ready and links to it: the summary itself is read after signing in."""
+    if status is ReferralStatus.COMPLETED:
+        return (
+            f"Referral {referral.reference}: {status.label}, outcome summary ready",
+            f"Referral {referral.reference} is now: {status.label}.\n\n"
+            "The outcome summary, what was done and what changed, is ready for you.\n"
+            f"Sign in to read it: {_link(f'/referrals/{referral.id}/summary')}\n",
+        )
+    return (
+        f"Referral {referral.reference}: {status.label}",
+        f"Referral {referral.reference} is now: {status.label}.\n\n"
+        f"Sign in to see the details: {_link(f'/referrals/{referral.id}')}\n",
+    )
+
+
 def queue_status_change(referral: Referral, event: ReferralEvent) -> None:
     """Tell the referrer and, when they gave an email, the person referred; not the actor."""
     status = ReferralStatus(event.to_status)
     actor_email = event.actor.email if event.actor else None
     to_referrer = referrer_email(referral)
     if to_referrer != actor_email:
-        _queue(
-            referral,
-            to_referrer,
-            "referrer",
-            f"Referral {referral.reference}: {status.label}",
-            f"Referral {referral.reference} is now: {status.label}.\n\n"
-            f"Sign in to see the details: {_link(f'/referrals/{referral.id}')}\n",
-        )
+        _queue(referral, to_referrer, "referrer", *_to_referrer(referral, status))
     if referral.email and referral.email != actor_email:
         _queue(
             referral,

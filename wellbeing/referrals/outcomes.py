@@ -123,9 +123,11 @@ def _scores(measure: OutcomeMeasure | None) -> dict[str, Any] | None:
     if measure.instrument is Instrument.SWEMWBS:
         shown["metric_score"] = measure.metric_score
     else:
+        # ONS4 has no total and each item's score is the person's answer: the referrer gets
+        # the ONS band of each item (and, in "change", how far it moved), not the answers.
         items = m.INSTRUMENTS[Instrument.ONS4].items
-        shown["items"] = {
-            item.key: {"score": value, "band": m.ons4_band(item.key, value)}
+        shown["bands"] = {
+            item.key: m.ons4_band(item.key, value)
             for item, value in zip(items, measure.answers, strict=True)
         }
     return shown

@@ -1,10 +1,12 @@
 """Pages for referrers, residents and link workers under /referrals."""
 
 from functools import partial
-from typing import TypedDict, Unpack
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from wellbeing import audit
@@ -13,20 +15,25 @@ from wellbeing.accounts.models import Role
 from wellbeing.database import utcnow
 from wellbeing.extensions import db
 from wellbeing.query_args import page_number_or_first
-from wellbeing.referrals.casework import assign, assignable_users, record_contact_attempt
+from wellbeing.referrals.casework import assign, assignable_users, record_contact_attempt, today
 from wellbeing.referrals.forms import (
     AssignForm,
     ContactAttemptForm,
     ProfessionalReferralForm,
     TransitionForm,
 )
+from wellbeing.referrals.lookup import SearchTooLong
 from wellbeing.referrals.models import Referral, ReferralSource, ReferralStatus
 from wellbeing.referrals.needs import need_groups
-from wellbeing.referrals.page import PageArgs, referral_page
+from wellbeing.referrals.page import after_change, refused, show_referral, visible_or_404
 from wellbeing.referrals.queue import (
     QueueFilters,
+    caseload_counts,
+    caseload_query,
     first_contact_target,
     is_overdue,
+    latest_contacts,
+    next_contact_due,
     queue_query,
     status_counts,
     waiting_days,
@@ -37,11 +44,10 @@ from wellbeing.referrals.services import (
 )
 from wellbeing.referrals.suggestions import Suggestions, search_services, service_choices
 from wellbeing.referrals.visibility import (
-    get_visible_referral,
-    record_refused_read,
     visible_referrals,
 )
 from wellbeing.referrals.workflow import STAFF, WorkflowError, transition
+from wellbeing.working_days import uk_day
 
 bp = Blueprint("referrals", __name__, url_prefix="/referrals", template_folder="templates")
 REFERRERS = (Role.REFERRER, Role.LINK_WORKER, Role.ADMIN)
@@ -54,16 +60,19 @@ def mine() -> Response | str:
     """What a referrer (or their organisation) or a resident has asked for, newest first."""
     if current_user.role in STAFF:
         return redirect(url_for("referrals.queue"))
-    query = visible_referrals(current_user).order_by(Referral.created_at.desc())
+    query = (
+        visible_referrals(current_user)
+        .options(selectinload(Referral.events))  # each row shows the latest event
+        .order_by(Referral.created_at.desc())
+    )
     status = request.args.get("status", "")
     if status in {s.value for s in ReferralStatus}:
         query = query.where(Referral.status == status)
-    page = db.paginate(
-        query, page=page_number_or_first(request.args), per_page=PER_PAGE, error_out=False
+    html = render_template(
+        "referrals/mine.html", page=_page_of(query), status=status, uk_day=uk_day
     )
-    audit.record_many(current_user, "referral.list", "referral", [r.id for r in page.items])
     db.session.commit()
-    return render_template("referrals/mine.html", page=page, status=status)
+    return html
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -101,35 +110,60 @@ def new() -> Response | str | tuple[str, int]:
 
 @bp.get("/queue")
 @role_required(*STAFF)
-def queue() -> str:
-    """Everything waiting for the service, longest waiting first, with filters."""
+def queue() -> tuple[str, int]:
+    """Everything waiting for the service, longest waiting first: a search box and filters."""
     filters = QueueFilters(
         **{
             key: request.args.get(key, default).strip()
             for key, default in vars(QueueFilters()).items()
         }
     )
-    page = db.paginate(
-        queue_query(filters, current_user),
-        page=page_number_or_first(request.args),
-        per_page=PER_PAGE,
-        error_out=False,
-    )
-    audit.record_many(current_user, "referral.list", "referral", [r.id for r in page.items])
+    try:
+        query = queue_query(filters, current_user)
+    except SearchTooLong as error:
+        return _queue_page(filters, search_problem=str(error)), 422
+    page = _page_of(query)
+    html = _queue_page(filters, page=page, counts=status_counts(filters, current_user))
     db.session.commit()
+    return html, 200
+
+
+def _queue_page(filters: QueueFilters, **context: object) -> str:
     return render_template(
         "referrals/queue.html",
-        page=page,
         filters=filters,
         filter_args={key: value for key, value in vars(filters).items() if value},
-        counts=status_counts(),
         groups=need_groups(),
+        statuses=list(ReferralStatus),
         select_items=select_items,
         now=utcnow(),
         waiting=waiting_days,
         overdue=is_overdue,
+        due=next_contact_due,
+        today=today(),
         target=first_contact_target(),
+        **context,
     )
+
+
+@bp.get("/caseload")
+@role_required(*STAFF)
+def caseload() -> str:
+    """The signed-in link worker's open cases, the most pressing next contact first."""
+    page = _page_of(caseload_query(current_user))
+    html = render_template(
+        "referrals/caseload.html",
+        page=page,
+        counts=caseload_counts(current_user, today()),
+        last_contacts=latest_contacts(referral.id for referral in page.items),
+        due=next_contact_due,
+        today=today(),
+        now=utcnow(),
+        waiting=waiting_days,
+        uk_day=uk_day,
+    )
+    db.session.commit()
+    return html
 
 
 def select_items(pairs: list[tuple[str, str]], current: str) -> list[dict[str, object]]:
@@ -137,65 +171,26 @@ def select_items(pairs: list[tuple[str, str]], current: str) -> list[dict[str, o
     return [{"value": value, "text": text, "selected": value == current} for value, text in pairs]
 
 
-def _visible_or_404(referral_id: str) -> Referral:
-    referral = get_visible_referral(current_user, referral_id)
-    if referral is None:
-        record_refused_read(current_user, referral_id)
-        db.session.commit()
-        abort(404)
-    return referral
+def _page_of(query: Select) -> Pagination:
+    """A page of a list of referrals, each one shown recorded in the audit log ("referral.list").
+    The caller renders the page before it commits, so what was shown is what was recorded."""
+    page = db.paginate(
+        query, page=page_number_or_first(request.args), per_page=PER_PAGE, error_out=False
+    )
+    audit.record_many(current_user, "referral.list", "referral", [r.id for r in page.items])
+    return page
 
 
 @bp.get("/<referral_id>")
 @role_required(*REFERRERS, Role.RESIDENT)
 def show(referral_id: str) -> tuple[str, int]:
-    return _show(_visible_or_404(referral_id))
-
-
-def _show(referral: Referral, status: int = 200, **page_args: Unpack[PageArgs]) -> tuple[str, int]:
-    """Every showing of a referral is audited, including after a refused change."""
-    audit.record(current_user, "referral.view", "referral", referral.id)
-    db.session.commit()
-    return referral_page(referral, **page_args), status
-
-
-def _after_change(referral: Referral, message: str) -> Response:
-    db.session.commit()
-    flash(message, "success")
-    return redirect(url_for("referrals.show", referral_id=referral.id), 303)
-
-
-class _Refused(TypedDict, total=False):
-    """What a refused change shows again besides the problem: the open form and its reason."""
-
-    open_transition: str | None
-    reason: str | None
-    contact_form: ContactAttemptForm | None
-
-
-def _refused(
-    referral_id: str, error: WorkflowError, **page_args: Unpack[_Refused]
-) -> tuple[str, int]:
-    """Show the page again with the reason the change was refused (fresh data when stale); a
-    problem with one field of the contact form is shown at that field."""
-    db.session.rollback()
-    form = page_args.get("contact_form")
-    if form is not None and error.field in form:
-        form[error.field].errors = [str(error)]
-        return _show(_visible_or_404(referral_id), error.status, **page_args)
-    return _show(
-        _visible_or_404(referral_id),
-        error.status,
-        problem=str(error),
-        problem_field=error.field,
-        **page_args,
-    )
+    return show_referral(visible_or_404(referral_id))
 
 
 @bp.post("/<referral_id>/transition")
 @role_required(*REFERRERS, Role.RESIDENT)
 def change_status(referral_id: str) -> Response | tuple[str, int]:
-    referral = _visible_or_404(referral_id)
+    referral = visible_or_404(referral_id)
     to = request.form.get("to", "")
     form = TransitionForm(prefix=f"{to}-")
     if not form.validate():
@@ -205,8 +200,8 @@ def change_status(referral_id: str) -> Response | tuple[str, int]:
             referral, to, current_user, form.reason.data, form.version.data, form.summary.data
         )
     except WorkflowError as error:
-        return _refused(referral_id, error, open_transition=to, reason=form.reason.data)
-    return _after_change(
+        return refused(referral_id, error, open_transition=to, reason=form.reason.data)
+    return after_change(
         referral, f"Referral {referral.reference} is now {referral.status.label.lower()}"
     )
 
@@ -214,7 +209,7 @@ def change_status(referral_id: str) -> Response | tuple[str, int]:
 @bp.post("/<referral_id>/assign")
 @role_required(*STAFF)
 def assign_to(referral_id: str) -> Response | tuple[str, int]:
-    referral = _visible_or_404(referral_id)
+    referral = visible_or_404(referral_id)
     form = AssignForm()
     if not form.validate():
         abort(400)
@@ -225,21 +220,23 @@ def assign_to(referral_id: str) -> Response | tuple[str, int]:
     try:
         assign(referral, assignee, current_user, form.version.data)
     except WorkflowError as error:
-        return _refused(referral_id, error)
-    return _after_change(referral, f"Assigned to {assignee.name}" if assignee else "Unassigned")
+        return refused(referral_id, error)
+    return after_change(
+        referral, f"Assigned to {assignee.name}" if assignee else "Unassigned", "assignment"
+    )
 
 
 @bp.post("/<referral_id>/contacts")
 @role_required(*STAFF)
 def add_contact(referral_id: str) -> Response | tuple[str, int]:
-    referral = _visible_or_404(referral_id)
+    referral = visible_or_404(referral_id)
     form = ContactAttemptForm()
     if not form.validate():
-        return _show(referral, 422, contact_form=form)
+        return show_referral(referral, 422, contact_form=form)
     try:
         record_contact_attempt(
             referral, current_user, form.method.data, form.outcome.data, form.note.data
         )
     except WorkflowError as error:
-        return _refused(referral_id, error, contact_form=form)
-    return _after_change(referral, "Contact attempt recorded")
+        return refused(referral_id, error, contact_form=form)
+    return after_change(referral, "Contact attempt recorded", "contact")
