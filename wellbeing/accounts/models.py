@@ -52,6 +52,11 @@ class User(UserMixin, Model):
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Part of every session's user id (``get_id``): raising it ends all of the user's sessions.
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Two-factor sign-in: the authenticator app's shared secret (base32), when it was confirmed
+    # with a first code, and the last time step used (a code is accepted once).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     tokens: Mapped[list["ApiToken"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -112,3 +117,37 @@ class ApiToken(Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship(back_populates="tokens")
+
+
+class AccountTokenPurpose(StrEnum):
+    INVITE = "invite"  # set a password for a new account (72 hours)
+    RESET = "reset"  # set a new password after "Forgotten your password?" (1 hour)
+
+
+class AccountToken(Model):
+    """A one-time link sent by email: only its hash is kept; used once, then spent."""
+
+    __tablename__ = "account_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[AccountTokenPurpose] = mapped_column(enum_type(AccountTokenPurpose, "purpose"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class RecoveryCode(Model):
+    """One of a user's single-use two-factor recovery codes (its hash; spent when used)."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
