@@ -25,9 +25,9 @@ from wellbeing.directory.models import (
 )
 from wellbeing.directory.search.queue import SearchIndexQueue
 from wellbeing.directory.search.vectors import ServiceEmbedding
+from wellbeing.outbox import Notification
 from wellbeing.referrals.models import (
     ContactAttempt,
-    Notification,
     Referral,
     ReferralEvent,
 )

@@ -5,7 +5,8 @@ from tests.support.factories import make_user
 from tests.support.referrals import referral_body, referrer_form
 from wellbeing.accounts.models import Role
 from wellbeing.extensions import db
-from wellbeing.referrals.models import Notification, Referral
+from wellbeing.outbox import Notification
+from wellbeing.referrals.models import Referral
 from wellbeing.referrals.workflow import transition
 
 CLAIMS = {

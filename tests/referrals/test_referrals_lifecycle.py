@@ -7,7 +7,8 @@ from flask.testing import FlaskClient
 from tests.support.factories import make_user
 from wellbeing.accounts.models import Role, User
 from wellbeing.extensions import db
-from wellbeing.referrals.models import Notification, Referral
+from wellbeing.outbox import Notification
+from wellbeing.referrals.models import Referral
 
 INBOX = "inbox@wellbeing.example.org"
 PERSON = {

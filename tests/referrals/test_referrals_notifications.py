@@ -12,10 +12,11 @@ from tests.support.factories import make_user
 from wellbeing.accounts.models import Role
 from wellbeing.database import utcnow
 from wellbeing.extensions import db
-from wellbeing.referrals.models import Notification, NotificationStatus
-from wellbeing.referrals.notifications import (
+from wellbeing.outbox import (
     CLAIM_TIMEOUT,
     MAX_ATTEMPTS,
+    Notification,
+    NotificationStatus,
     SendReport,
     _finish,
     claim_next,

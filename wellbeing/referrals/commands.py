@@ -4,7 +4,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from wellbeing.referrals.notifications import send_pending
+from wellbeing.outbox import send_pending
 
 notifications_cli = AppGroup("notifications", help="Send the emails waiting in the outbox.")
 COMMAND_GROUPS = (notifications_cli,)

@@ -512,35 +512,3 @@ class OutcomeMeasure(Model):
 
     referral: Mapped[Referral] = relationship(back_populates="measures")
     recorded_by: Mapped[User | None] = relationship()
-
-
-class NotificationStatus(StrEnum):
-    PENDING = "pending"
-    SENDING = "sending"
-    SENT = "sent"
-    FAILED = "failed"
-
-
-class Notification(Model):
-    """An email waiting in the outbox, written in the same transaction as the change it reports."""
-
-    __tablename__ = "notification"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    referral_id: Mapped[str | None] = mapped_column(
-        ForeignKey("referral.id", ondelete="CASCADE"), index=True
-    )
-    recipient: Mapped[str] = mapped_column(String(254))
-    audience: Mapped[str] = mapped_column(String(20))  # service, referrer or resident
-    subject: Mapped[str] = mapped_column(String(200))
-    body: Mapped[str] = mapped_column(Text)
-    status: Mapped[NotificationStatus] = mapped_column(
-        enum_type(NotificationStatus, "status", length=10), default=NotificationStatus.PENDING
-    )
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
-    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    claim_token: Mapped[str | None] = mapped_column(String(32), index=True)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    last_error: Mapped[str | None] = mapped_column(String(500))
