@@ -9,10 +9,10 @@ from hypothesis import strategies as st
 
 from tests.support.referrals import many_ids, referral_body, referrer_form, self_referral_form
 from wellbeing.extensions import db
+from wellbeing.outbox import Notification
 from wellbeing.referrals.models import (
     PERSON_FIELDS,
     ContactAttempt,
-    Notification,
     Referral,
     ReferralEvent,
 )
