@@ -26,6 +26,7 @@ from wellbeing.directory.models import (
 from wellbeing.directory.search.queue import SearchIndexQueue
 from wellbeing.directory.search.vectors import ServiceEmbedding
 from wellbeing.outbox import Notification
+from wellbeing.referrals.case_models import CareGoal, CaseNote, Connection, OutcomeMeasure
 from wellbeing.referrals.models import (
     ContactAttempt,
     Referral,
@@ -39,6 +40,9 @@ __all__ = [
     "Area",
     "Attribute",
     "AuditEvent",
+    "CareGoal",
+    "CaseNote",
+    "Connection",
     "Contact",
     "ContactAttempt",
     "CostOption",
@@ -48,6 +52,7 @@ __all__ = [
     "Notification",
     "Organization",
     "OrganizationEditor",
+    "OutcomeMeasure",
     "Phone",
     "Postcode",
     "Referral",

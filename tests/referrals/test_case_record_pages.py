@@ -12,9 +12,16 @@ from wellbeing.audit import AuditEvent
 from wellbeing.database import utcnow
 from wellbeing.directory.models import Organization, Service, TaxonomyTerm
 from wellbeing.extensions import db
-from wellbeing.referrals import casework, outcomes
+from wellbeing.referrals import care_plan, casework, outcomes
+from wellbeing.referrals.case_models import (
+    CaseNote,
+)
 from wellbeing.referrals.casework import today
-from wellbeing.referrals.models import CaseNote, Referral, ReferralSource, ReferralStatus
+from wellbeing.referrals.models import (
+    Referral,
+    ReferralSource,
+    ReferralStatus,
+)
 from wellbeing.referrals.services import ReferralDraft, create_referral
 from wellbeing.referrals.workflow import transition
 
@@ -562,7 +569,7 @@ def complete(referral: Referral, link_worker, service, note: bool = True) -> Non
         casework.add_note(referral, link_worker, NOTE)
     connection = casework.connect(referral, link_worker, service.id)
     casework.record_connection_outcome(connection, link_worker, "stopped", REASON)
-    casework.add_goal(referral, link_worker, "Sing every week")
+    care_plan.add_goal(referral, link_worker, "Sing every week")
     start = referral.created_at.date()
     outcomes.record_measure(
         referral, link_worker, "swemwbs", "baseline", [2, 2, 3, 3, 3, 3, 3], start
@@ -751,7 +758,7 @@ def test_hostile_values_in_every_case_form_are_refused_without_a_server_error(
     client, case, link_worker, service
 ) -> None:
     note = casework.add_note(case, link_worker, NOTE)
-    goal = casework.add_goal(case, link_worker, "Walk")
+    goal = care_plan.add_goal(case, link_worker, "Walk")
     connection = casework.connect(case, link_worker, service.id)
     db.session.commit()
     paths = [

@@ -16,10 +16,12 @@ from wellbeing.audit import AuditEvent
 from wellbeing.database import utcnow
 from wellbeing.directory.models import Organization, Service
 from wellbeing.extensions import db
+from wellbeing.referrals.case_models import (
+    CaseNote,
+)
 from wellbeing.referrals.casework import today
 from wellbeing.referrals.models import (
     TEXT_LIMITS,
-    CaseNote,
     EventKind,
     Referral,
     ReferralEvent,

@@ -10,9 +10,11 @@ from tests.support.factories import make_user
 from wellbeing.accounts.models import Role
 from wellbeing.database import utcnow
 from wellbeing.extensions import db
+from wellbeing.referrals.case_models import (
+    OutcomeMeasure,
+)
 from wellbeing.referrals.casework import today
 from wellbeing.referrals.measures import ons4_band
-from wellbeing.referrals.models import OutcomeMeasure
 from wellbeing.referrals.workflow import transition
 
 # The published SWEMWBS conversion table (raw score -> metric score), as the issue gives it:

@@ -28,12 +28,14 @@ from wellbeing.directory.models import (
     TaxonomyTerm,
 )
 from wellbeing.extensions import db
-from wellbeing.referrals.measures import score
-from wellbeing.referrals.models import (
+from wellbeing.referrals.case_models import (
     Connection,
     Instrument,
     MeasureStage,
     OutcomeMeasure,
+)
+from wellbeing.referrals.measures import score
+from wellbeing.referrals.models import (
     Referral,
     ReferralSource,
     ReferralStatus,

@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 
 from wellbeing.accounts.tokens import token_required
 from wellbeing.extensions import db
-from wellbeing.referrals import casework
+from wellbeing.referrals import care_plan, casework
 from wellbeing.referrals.api_common import (
     CLIENT_ROLES,
     a_date,
@@ -116,7 +116,7 @@ def add_goal(referral_id: str) -> Response | tuple[Response, int]:
     target = a_date(body.get("target_date"), "target_date", errors)
     if errors:
         return invalid(errors, "The goal")
-    return _created(goal_json(casework.add_goal(referral, caller(), goal_text, target)))
+    return _created(goal_json(care_plan.add_goal(referral, caller(), goal_text, target)))
 
 
 @bp.patch("/goals/<goal_id>")
@@ -124,7 +124,7 @@ def add_goal(referral_id: str) -> Response | tuple[Response, int]:
 def update_goal(referral_id: str, goal_id: str) -> Response:
     """A goal's status, and new words or a new target date when given."""
     referral = casework_referral(referral_id)
-    goal = casework.find_goal(referral, goal_id) or not_found("goal")
+    goal = care_plan.find_goal(referral, goal_id) or not_found("goal")
     body = json_body()
     errors: dict[str, str] = {}
     status = text(body.get("status"), "status", errors)
@@ -132,7 +132,7 @@ def update_goal(referral_id: str, goal_id: str) -> Response:
     target = a_date(body.get("target_date"), "target_date", errors)
     if errors:
         return invalid(errors, "The goal")
-    casework.update_goal(goal, caller(), status, goal_text, target)
+    care_plan.update_goal(goal, caller(), status, goal_text, target)
     return _changed(goal_json(goal))
 
 

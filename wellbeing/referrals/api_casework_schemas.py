@@ -14,13 +14,15 @@ from wellbeing.referrals.api_schemas import (
     text_in,
     version_in,
 )
-from wellbeing.referrals.measures import INSTRUMENTS
-from wellbeing.referrals.models import (
-    ID_LENGTH,
+from wellbeing.referrals.case_models import (
     ConnectionOutcome,
     GoalStatus,
     Instrument,
     MeasureStage,
+)
+from wellbeing.referrals.measures import INSTRUMENTS
+from wellbeing.referrals.models import (
+    ID_LENGTH,
 )
 
 GOAL_STATUSES = [status.value for status in GoalStatus]

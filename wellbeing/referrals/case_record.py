@@ -7,8 +7,15 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from wellbeing.referrals import measures as m
+from wellbeing.referrals.case_models import (
+    CaseNote,
+    Instrument,
+    OutcomeMeasure,
+)
 from wellbeing.referrals.casework import today
-from wellbeing.referrals.models import CaseNote, Instrument, OutcomeMeasure, Referral
+from wellbeing.referrals.models import (
+    Referral,
+)
 from wellbeing.referrals.outcomes import MeasureSummary, measure_summaries
 
 

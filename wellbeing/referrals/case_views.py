@@ -15,9 +15,8 @@ from werkzeug.wrappers import Response
 
 from wellbeing.accounts.access import role_required
 from wellbeing.extensions import db
-from wellbeing.referrals import casework, services
-from wellbeing.referrals.case_record import long_date
-from wellbeing.referrals.forms import (
+from wellbeing.referrals import care_plan, casework, services
+from wellbeing.referrals.case_forms import (
     ConnectForm,
     ConnectionOutcomeForm,
     GoalForm,
@@ -27,9 +26,17 @@ from wellbeing.referrals.forms import (
     PersonCorrectionForm,
     ServiceSearchForm,
     WhatMattersForm,
+)
+from wellbeing.referrals.case_models import (
+    CaseNote,
+)
+from wellbeing.referrals.case_record import long_date
+from wellbeing.referrals.forms import (
     show_error,
 )
-from wellbeing.referrals.models import CaseNote, Referral
+from wellbeing.referrals.models import (
+    Referral,
+)
 from wellbeing.referrals.needs import need_groups
 from wellbeing.referrals.page import (
     after_change,
@@ -206,7 +213,7 @@ def add_goal(referral_id: str) -> Response | tuple[str, int]:
         status = 422
         if form.validate():
             try:
-                goal = casework.add_goal(
+                goal = care_plan.add_goal(
                     referral, current_user, form.goal.data, form.target_date.data
                 )
             except WorkflowError as error:
@@ -220,7 +227,7 @@ def add_goal(referral_id: str) -> Response | tuple[str, int]:
 @role_required(*STAFF)
 def change_goal(referral_id: str, goal_id: str) -> Response | tuple[str, int]:
     referral = visible_or_404(referral_id)
-    goal = casework.find_goal(referral, goal_id)
+    goal = care_plan.find_goal(referral, goal_id)
     if goal is None:
         abort(404)
     require_open(referral, "its plan is closed")
@@ -235,7 +242,7 @@ def change_goal(referral_id: str, goal_id: str) -> Response | tuple[str, int]:
         status = 422
         if form.validate():
             try:
-                casework.update_goal(
+                care_plan.update_goal(
                     goal, current_user, form.status.data, form.goal.data, form.target_date.data
                 )
             except WorkflowError as error:

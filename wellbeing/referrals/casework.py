@@ -16,18 +16,18 @@ from wellbeing.config import LONDON
 from wellbeing.database import utcnow
 from wellbeing.directory.models import Service, ServiceStatus, TaxonomyTerm
 from wellbeing.extensions import db
-from wellbeing.referrals.models import (
-    ID_LENGTH,
-    LIST_LIMITS,
-    CareGoal,
+from wellbeing.referrals.case_models import (
     CaseNote,
     Connection,
     ConnectionOutcome,
+)
+from wellbeing.referrals.models import (
+    ID_LENGTH,
+    LIST_LIMITS,
     ContactAttempt,
     ContactMethod,
     ContactOutcome,
     EventKind,
-    GoalStatus,
     Referral,
     ReferralEvent,
 )
@@ -52,7 +52,7 @@ def require_staff(actor: User) -> None:
         raise NotAllowed("Only link workers and admins may do this")
 
 
-def _require_open(referral: Referral, what: str) -> None:
+def require_open(referral: Referral, what: str) -> None:
     if not referral.status.is_open:
         raise ClosedReferral(f"This referral is {referral.status.label.lower()}, so {what}")
 
@@ -74,7 +74,7 @@ def assign(
     """Give the referral to a link worker (or nobody); writes an event on the timeline."""
     require_staff(actor)
     check_version(referral, expected_version)
-    _require_open(referral, "it cannot be reassigned")
+    require_open(referral, "it cannot be reassigned")
     if assignee is not None and (assignee.role is not Role.LINK_WORKER or not assignee.active):
         raise CaseworkError("Choose an active link worker", field="assignee")
     event = ReferralEvent(
@@ -108,7 +108,7 @@ def record_contact_attempt(
 ) -> ContactAttempt:
     """Note a call, text, email or visit and whether it reached the person."""
     require_staff(actor)
-    _require_open(referral, "no more contact attempts can be recorded")
+    require_open(referral, "no more contact attempts can be recorded")
     if method not in {m.value for m in ContactMethod}:
         raise CaseworkError("Choose how you tried to make contact", field="method")
     if outcome not in {o.value for o in ContactOutcome}:
@@ -145,14 +145,14 @@ def today() -> date:
     return utcnow().astimezone(LONDON).date()
 
 
-def _required_text(name: str, text: str | None, message: str) -> str:
+def required_text(name: str, text: str | None, message: str) -> str:
     checked = checked_text(name, text)
     if checked is None:
         raise CaseworkError(message, field=name)
     return checked
 
 
-def _future_date(name: str, value: date | None, what: str) -> date | None:
+def future_date(name: str, value: date | None, what: str) -> date | None:
     if value is None:
         return None
     if value < today():
@@ -170,7 +170,7 @@ def add_note(
 ) -> CaseNote:
     """A dated note by ``actor``; with ``corrects``, a correction of an earlier note."""
     require_staff(actor)
-    text = _required_text("case_note", text, "Write the note")
+    text = required_text("case_note", text, "Write the note")
     if corrects is not None and corrects.referral_id != referral.id:
         raise CaseworkError("Correct a note on this referral", field="corrects")
     note = CaseNote(
@@ -203,7 +203,7 @@ def edit_note(note: CaseNote, actor: User, text: str | None) -> CaseNote:
         raise NoteLocked("Only the person who wrote a note can edit it: add a correction instead")
     if not note_is_editable(note, actor):
         raise NoteLocked("Notes can be edited for 24 hours after writing: add a correction instead")
-    note.text = _required_text("case_note", text, "Write the note")
+    note.text = required_text("case_note", text, "Write the note")
     note.edited_at = utcnow()
     audit.record(actor, "referral.note_edit", "referral", note.referral_id, {"note": note.id})
     return note
@@ -245,7 +245,7 @@ def record_what_matters(
     """The "what matters to me" conversation: their words, strengths, barriers and needs."""
     require_staff(actor)
     check_version(referral, expected_version)
-    _require_open(referral, "its record of what matters is closed")
+    require_open(referral, "its record of what matters is closed")
     values = {
         "what_matters_to_me": checked_text("what_matters_to_me", in_their_words),
         "strengths": checked_text("strengths", strengths),
@@ -266,8 +266,8 @@ def set_next_contact(
     """When the link worker will next be in touch (None clears it)."""
     require_staff(actor)
     check_version(referral, expected_version)
-    _require_open(referral, "no next contact can be planned")
-    on = _future_date("next_contact_on", on, "next contact date")
+    require_open(referral, "no next contact can be planned")
+    on = future_date("next_contact_on", on, "next contact date")
     with stale_checked():
         referral.next_contact_on = on
     audit.record(
@@ -277,70 +277,6 @@ def set_next_contact(
         referral.id,
         {"on": on.isoformat() if on else None},
     )
-
-
-# The personalised care and support plan --------------------------------------------------------
-
-
-def parse_goal_status(value: object) -> GoalStatus:
-    try:
-        return GoalStatus(str(value))
-    except ValueError:
-        raise CaseworkError(
-            "Choose not started, in progress, achieved or dropped", field="status"
-        ) from None
-
-
-def add_goal(
-    referral: Referral, actor: User, text: str | None, target_date: date | None = None
-) -> CareGoal:
-    require_staff(actor)
-    _require_open(referral, "no goals can be added")
-    goal = CareGoal(
-        text=_required_text("goal", text, "Describe the goal in the person's words"),
-        target_date=_future_date("target_date", target_date, "target date"),
-        status=GoalStatus.NOT_STARTED,
-        created_by_id=actor.id,
-    )
-    referral.goals.append(goal)
-    db.session.flush()
-    audit.record(actor, "referral.goal_add", "referral", referral.id, {"goal": goal.id})
-    return goal
-
-
-def update_goal(
-    goal: CareGoal,
-    actor: User,
-    status: object,
-    text: str | None = None,
-    target_date: date | None = None,
-) -> CareGoal:
-    """A goal's new status (and, when given, new words or target date)."""
-    require_staff(actor)
-    _require_open(goal.referral, "its plan is closed")
-    # Everything is checked before anything changes: a refusal leaves the goal as it was.
-    new_status = parse_goal_status(status)
-    new_text = (
-        _required_text("goal", text, "Describe the goal in the person's words")
-        if text is not None
-        else goal.text
-    )
-    new_date = goal.target_date
-    if target_date is not None and target_date != goal.target_date:
-        new_date = _future_date("target_date", target_date, "target date")
-    goal.status, goal.text, goal.target_date = new_status, new_text, new_date
-    audit.record(
-        actor,
-        "referral.goal_update",
-        "referral",
-        goal.referral_id,
-        {"goal": goal.id, "status": goal.status.value},
-    )
-    return goal
-
-
-def find_goal(referral: Referral, goal_id: object) -> CareGoal | None:
-    return next((g for g in referral.goals if str(g.id) == str(goal_id)), None)
 
 
 # Connections to community services -------------------------------------------------------------
@@ -359,7 +295,7 @@ def connect(
 ) -> Connection:
     """Connect the person to a running directory service (an "activity prescription")."""
     require_staff(actor)
-    _require_open(referral, "no new connections can be made")
+    require_open(referral, "no new connections can be made")
     service = None
     if isinstance(service_id, str) and len(service_id) <= ID_LENGTH:
         service = db.session.get(Service, service_id)

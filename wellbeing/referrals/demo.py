@@ -15,9 +15,17 @@ from wellbeing.accounts.services import find_user_by_email
 from wellbeing.database import utcnow
 from wellbeing.directory.models import Service, ServiceStatus, TaxonomyTerm
 from wellbeing.extensions import db
-from wellbeing.referrals import casework
+from wellbeing.referrals import care_plan, casework
+from wellbeing.referrals.case_models import (
+    CaseNote,
+    GoalStatus,
+    MeasureStage,
+)
 from wellbeing.referrals.casework import assign, record_contact_attempt, today
-from wellbeing.referrals.models import CaseNote, GoalStatus, MeasureStage, Referral, ReferralSource
+from wellbeing.referrals.models import (
+    Referral,
+    ReferralSource,
+)
 from wellbeing.referrals.models import ReferralStatus as S
 from wellbeing.referrals.outcomes import record_measure
 from wellbeing.referrals.services import ReferralDraft, create_referral
@@ -153,9 +161,9 @@ class Case:
 
     def goal(self, text: str, status: GoalStatus, weeks: int | None = None) -> None:
         target = today() + timedelta(weeks=weeks) if weeks else None
-        goal = casework.add_goal(self.referral, self.link_worker, text, target)
+        goal = care_plan.add_goal(self.referral, self.link_worker, text, target)
         if status is not GoalStatus.NOT_STARTED:
-            casework.update_goal(goal, self.link_worker, status)
+            care_plan.update_goal(goal, self.link_worker, status)
 
     def connect(self, day: int, name: str, outcome: str, reason: str | None = None) -> None:
         service = db.session.execute(

@@ -10,7 +10,14 @@ import uuid
 from typing import Any
 
 from wellbeing.referrals import measures
-from wellbeing.referrals.models import Connection, Instrument, Referral, ReferralStatus
+from wellbeing.referrals.case_models import (
+    Connection,
+    Instrument,
+)
+from wellbeing.referrals.models import (
+    Referral,
+    ReferralStatus,
+)
 
 SNOMED = "http://snomed.info/sct"
 SOCIAL_PRESCRIBING = {

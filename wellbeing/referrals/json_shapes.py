@@ -3,12 +3,14 @@
 from typing import Any
 
 from wellbeing.referrals import measures
-from wellbeing.referrals.models import (
-    PERSON_FIELDS,
+from wellbeing.referrals.case_models import (
     CareGoal,
     CaseNote,
     Connection,
     OutcomeMeasure,
+)
+from wellbeing.referrals.models import (
+    PERSON_FIELDS,
     Referral,
     ReferralEvent,
     ReferralStatus,

@@ -15,7 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from wellbeing.referrals.models import Instrument, MeasureStage, OutcomeMeasure
+from wellbeing.referrals.case_models import (
+    Instrument,
+    MeasureStage,
+    OutcomeMeasure,
+)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,15 @@ from werkzeug.wrappers import Response
 from wellbeing.accounts.access import role_required
 from wellbeing.accounts.models import Role
 from wellbeing.extensions import db
+from wellbeing.referrals.case_forms import (
+    CompleteForm,
+    MeasureForm,
+    measure_form,
+)
+from wellbeing.referrals.case_models import (
+    Instrument,
+    MeasureStage,
+)
 from wellbeing.referrals.case_record import (
     change_view,
     draft_summary,
@@ -18,9 +27,11 @@ from wellbeing.referrals.case_record import (
     spaced_nhs_number,
 )
 from wellbeing.referrals.casework import today
-from wellbeing.referrals.forms import CompleteForm, MeasureForm, measure_form
 from wellbeing.referrals.measures import INSTRUMENTS
-from wellbeing.referrals.models import Instrument, MeasureStage, Referral, ReferralStatus
+from wellbeing.referrals.models import (
+    Referral,
+    ReferralStatus,
+)
 from wellbeing.referrals.outcomes import (
     measure_summaries,
     message_back,

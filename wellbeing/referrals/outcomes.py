@@ -14,11 +14,13 @@ from wellbeing import audit
 from wellbeing.accounts.models import User
 from wellbeing.extensions import db
 from wellbeing.referrals import measures as m
-from wellbeing.referrals.casework import CaseworkError, require_staff, today
-from wellbeing.referrals.models import (
+from wellbeing.referrals.case_models import (
     Instrument,
     MeasureStage,
     OutcomeMeasure,
+)
+from wellbeing.referrals.casework import CaseworkError, require_staff, today
+from wellbeing.referrals.models import (
     Referral,
     ReferralStatus,
 )

@@ -16,6 +16,10 @@ from wellbeing.accounts.models import Role
 from wellbeing.config import LONDON
 from wellbeing.database import utcnow
 from wellbeing.extensions import db
+from wellbeing.referrals.case_forms import (
+    NextContactForm,
+    NoteForm,
+)
 from wellbeing.referrals.case_record import (
     measures_view,
     next_contact,
@@ -28,8 +32,6 @@ from wellbeing.referrals.casework import assignable_users, note_is_editable
 from wellbeing.referrals.forms import (
     AssignForm,
     ContactAttemptForm,
-    NextContactForm,
-    NoteForm,
     TransitionForm,
     show_error,
 )

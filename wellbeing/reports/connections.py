@@ -15,7 +15,9 @@ from sqlalchemy.orm import aliased
 
 from wellbeing.directory.models import Attribute, TaxonomyTerm
 from wellbeing.extensions import db
-from wellbeing.referrals.models import Connection
+from wellbeing.referrals.case_models import (
+    Connection,
+)
 from wellbeing.reports.cohort import in_range
 from wellbeing.reports.filters import ReportFilters
 from wellbeing.reports.suppression import Partition, counts

@@ -14,8 +14,11 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from wellbeing.extensions import db
+from wellbeing.referrals.case_models import (
+    Instrument,
+    OutcomeMeasure,
+)
 from wellbeing.referrals.measures import ANXIETY, INSTRUMENTS, change
-from wellbeing.referrals.models import Instrument, OutcomeMeasure
 from wellbeing.reports.cohort import in_range
 from wellbeing.reports.filters import ReportFilters
 from wellbeing.reports.suppression import Partition, enough_people, shown_count
