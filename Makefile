@@ -12,6 +12,9 @@ PG_SERVER_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 # Password of the demo accounts that `make run` creates (local demos only, never production).
 WELLBEING_DEMO_PASSWORD ?= wellbeing-demo-password
 export WELLBEING_DEMO_PASSWORD
+# The local demo's staff sign in without an authenticator app (production requires one:
+# WELLBEING_REQUIRE_2FA is on unless set otherwise). `make run WELLBEING_REQUIRE_2FA=1` tries it.
+run dev: export WELLBEING_REQUIRE_2FA ?= 0
 
 .PHONY: run dev test test-sqlite test-postgres lint setup database chromium clean
 

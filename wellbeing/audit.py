@@ -2,13 +2,15 @@
 
 ``record`` adds an ``AuditEvent`` to the session so it commits with the change it describes (or,
 for a read, with the request's one commit). Details hold ids and codes, never personal data.
+A domain may watch what is recorded (``add_hook``): administration alerts on many reads.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Protocol
 
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
+from flask.sansio.app import App
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -16,6 +18,8 @@ from wellbeing.database import UTCDateTime, utcnow
 from wellbeing.extensions import Model, db
 
 ANONYMOUS = "anonymous"
+# ``hook(actor_id, action)``, called after each recording, in the same transaction.
+RecordHook = Callable[[int | None, str], None]
 
 
 class Actor(Protocol):
@@ -42,11 +46,25 @@ class AuditEvent(Model):
     detail: Mapped[dict[str, object] | None] = mapped_column(JSON)
 
 
+def _actor_id(actor: Actor | None) -> int | None:
+    return getattr(actor, "id", None) if actor is not None and actor.is_authenticated else None
+
+
 def _actor_fields(actor: Actor | None) -> dict[str, object]:
-    actor_id = getattr(actor, "id", None) if actor is not None and actor.is_authenticated else None
+    actor_id = _actor_id(actor)
     if actor_id is None:
         return {"actor_id": None, "actor_label": ANONYMOUS}
     return {"actor_id": actor_id, "actor_label": f"user:{actor_id}"}
+
+
+def add_hook(app: App, hook: RecordHook) -> None:
+    """Call ``hook(actor_id, action)`` after every event this app records (before the commit)."""
+    app.extensions.setdefault("audit_hooks", []).append(hook)
+
+
+def _recorded(actor_id: int | None, action: str) -> None:
+    for hook in current_app.extensions.get("audit_hooks", ()):
+        hook(actor_id, action)
 
 
 def _ip_address() -> str | None:
@@ -70,6 +88,7 @@ def record(
         detail=dict(detail) if detail else None,
     )
     db.session.add(event)
+    _recorded(_actor_id(actor), action)
     return event
 
 
@@ -84,3 +103,4 @@ def record_many(
     ]
     if rows:
         db.session.execute(db.insert(AuditEvent), rows)
+        _recorded(_actor_id(actor), action)

@@ -5,6 +5,8 @@ import secrets
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from limits import parse_many
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NHSUK_DIST = REPO_ROOT / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"
 INSTANCE_DIR = Path(os.environ.get("WELLBEING_INSTANCE_DIR", REPO_ROOT / "instance"))
@@ -60,6 +62,18 @@ def _whole_number(name: str, default: int, minimum: int = 0, maximum: int = 6553
     return value
 
 
+def _rate_limit(name: str, default: str) -> str:
+    """Flask-Limiter's notation, e.g. "5 per hour;20 per day", checked now rather than when used."""
+    text = os.environ.get(name, default).strip()
+    try:
+        parse_many(text)
+    except ValueError:
+        raise SettingError(
+            f'{name} must be limits like "5 per hour;20 per day", not {text!r}'
+        ) from None
+    return text
+
+
 def _choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     value = os.environ.get(name, default).strip().lower()
     if value not in choices:
@@ -88,6 +102,19 @@ class Config:
         # A signed-in staff member's session ends after this many minutes without a request.
         self.WELLBEING_SESSION_IDLE_MINUTES = _whole_number(
             "WELLBEING_SESSION_IDLE_MINUTES", 30, minimum=1, maximum=24 * 60
+        )
+        # Two-factor sign-in: link workers, admins and commissioners (and referrers when
+        # WELLBEING_REFERRER_2FA is on) must set it up before using any page; `make run` turns it
+        # off for its demo accounts.
+        self.WELLBEING_REQUIRE_2FA = _flag("WELLBEING_REQUIRE_2FA", True)
+        self.WELLBEING_REFERRER_2FA = _flag("WELLBEING_REFERRER_2FA")
+        # Wrong two-factor codes allowed per account (only failures count).
+        self.WELLBEING_2FA_RATE_LIMIT = _rate_limit(
+            "WELLBEING_2FA_RATE_LIMIT", "10 per hour;20 per day"
+        )
+        # "Forgotten your password?" requests, per address and per email address.
+        self.WELLBEING_RESET_RATE_LIMIT = _rate_limit(
+            "WELLBEING_RESET_RATE_LIMIT", "5 per hour;20 per day"
         )
         self.NHSUK_FRONTEND_DIR = _text("NHSUK_FRONTEND_DIR", str(NHSUK_DIST))
         # Directory and search.
@@ -127,6 +154,11 @@ class Config:
         self.REFERRAL_NO_CONTACT_ATTEMPTS = _whole_number(
             "REFERRAL_NO_CONTACT_ATTEMPTS", 3, minimum=1, maximum=20
         )
+        # Administrators are emailed when one account views more than this many different
+        # referrals within an hour (at most one email per account per hour).
+        self.WELLBEING_AUDIT_ALERT_REFERRALS = _whole_number(
+            "WELLBEING_AUDIT_ALERT_REFERRALS", 50, minimum=1, maximum=100_000
+        )
         # Only `flask seed --demo` reads it: the password of the demo accounts.
         self.WELLBEING_DEMO_PASSWORD = _text("WELLBEING_DEMO_PASSWORD", "")
 
@@ -152,6 +184,8 @@ class TestConfig(Config):
         self.WELLBEING_INDEX_DIR = index_dir
         self.RATELIMIT_STORAGE_URI = "memory://"
         self.WELLBEING_EMBEDDINGS = "inline"  # so that a test sees its listings' vectors
+        # Signed-in test users need no authenticator app; the two-factor tests turn this on.
+        self.WELLBEING_REQUIRE_2FA = False
 
     __test__ = False  # not a pytest test class
     TESTING = True

@@ -26,6 +26,10 @@ from wellbeing.database import UTCDateTime, enum_type, utcnow
 from wellbeing.extensions import Model, db
 
 MAX_ATTEMPTS = 5
+# Messages carrying a one-time link (invitations, password resets): their body is not kept once
+# sent, so that the outbox table never holds a link that still works.
+SECRET_BEARING = frozenset({"account"})
+SENT_BODY = "(sent; the body held a one-time link and is not kept)"
 # A claim older than this belongs to a sender that died mid-batch: the row is tried again.
 CLAIM_TIMEOUT = timedelta(minutes=15)
 
@@ -47,7 +51,8 @@ class Notification(Model):
         ForeignKey("referral.id", ondelete="CASCADE"), index=True
     )
     recipient: Mapped[str] = mapped_column(String(254))
-    # service, referrer or resident (about a referral); account (invites, password resets)
+    # service, referrer or resident (about a referral); account (invites, password resets);
+    # admin (alerts from the audit log)
     audience: Mapped[str] = mapped_column(String(20))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
@@ -225,9 +230,10 @@ def _send_one(
     except SEND_ERRORS as error:
         _record_failure(row, token, error, report)
     else:
-        if _finish(
-            row.id, token, status=NotificationStatus.SENT, sent_at=utcnow(), claim_token=None
-        ):
+        sent: dict[str, object] = {"status": NotificationStatus.SENT, "sent_at": utcnow()}
+        if row.audience in SECRET_BEARING:
+            sent["body"] = SENT_BODY  # the one-time link is the recipient's alone once sent
+        if _finish(row.id, token, claim_token=None, **sent):
             report.sent += 1
 
 

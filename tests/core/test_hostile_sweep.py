@@ -84,6 +84,8 @@ def test_no_route_answers_hostile_input_with_a_server_error(app, seeded_director
                     response = client.get(path, query_string=query)
                 else:
                     body = {"text": value, "to": value, "version": value, "action": value}
+                    # The account forms' fields: sign-in, passwords and two-factor codes.
+                    body |= {"email": value, "password": value, "confirm": value, "code": value}
                     response = client.open(path, method=method, data=body)
                     if response.status_code < 500:
                         response = client.open(

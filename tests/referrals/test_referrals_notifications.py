@@ -219,3 +219,15 @@ def test_completion_tells_the_referrer_the_outcome_summary_is_ready(app, make_re
     for message in (to_referrer, to_person):
         for secret in ("Alex", "Rivers", "Tuesday choir", "1956"):
             assert secret not in message.subject + message.body
+
+
+def test_a_sent_message_with_a_one_time_link_keeps_no_body(app, smtp_server) -> None:
+    from wellbeing.outbox import SENT_BODY, queue_email
+
+    queue_email("lee@example.org", "account", "Reset your password", "Link: https://x/reset/abc")
+    queue_email("lee@example.org", "referrer", "Referral WB-AAAAAA", "Referral WB-AAAAAA is now:")
+    db.session.commit()
+    send_pending()
+    bodies = {row.audience: row.body for row in rows()}
+    assert bodies == {"account": SENT_BODY, "referrer": "Referral WB-AAAAAA is now:"}
+    assert "reset/abc" in smtp_server.messages[0].get_content()

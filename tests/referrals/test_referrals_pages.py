@@ -327,7 +327,7 @@ def test_admin_reads_the_audit_log(client, login_as, make_referral) -> None:
     referral = make_referral()
     login_as("admin")
     client.get(f"/referrals/{referral.id}")
-    body = client.get(f"/admin/audit?subject={referral.reference}").get_data(as_text=True)
+    body = client.get(f"/admin/audit?reference={referral.reference}").get_data(as_text=True)
     assert "referral.view" in body and "referral.create" in body
     assert referral.given_name not in body
 

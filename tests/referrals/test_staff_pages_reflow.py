@@ -32,6 +32,11 @@ def assert_reflows(page, name: str) -> None:
     """At 320 px, 390 px and desktop width: nothing scrolls sideways and axe-core is content."""
     for label, viewport in WIDTHS.items():
         page.set_viewport_size(viewport)
+        # The NHS.UK header folds its links into "More" after a resize: wait until it has.
+        page.evaluate(
+            "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+        )
+        page.wait_for_timeout(300)
         too_wide = page.evaluate(
             """() => [...document.querySelectorAll("body *")]
                  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)

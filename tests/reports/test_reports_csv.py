@@ -9,8 +9,9 @@ import pytest
 
 from tests.reports.conftest import uk
 from wellbeing.accounts.models import Role
+from wellbeing.csv_safety import neutralise
 from wellbeing.extensions import db
-from wellbeing.reports.csv_export import neutralise, table_csv
+from wellbeing.reports.csv_export import table_csv
 from wellbeing.reports.tables import TABLE_KEYS, Table
 
 HOSTILE = [

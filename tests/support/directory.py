@@ -51,11 +51,40 @@ def _take_snapshot(app: Flask, index_copy: Path) -> _Snapshot:
     report = verify_index()
     assert not (report.missing or report.stale or report.extra or report.queued), report
     rows = {
-        table.name: [dict(row) for row in db.session.execute(table.select()).mappings()]
+        table.name: _parents_first(
+            table, [dict(row) for row in db.session.execute(table.select()).mappings()]
+        )
         for table in _directory_tables()
     }
     shutil.copytree(app.config["WELLBEING_INDEX_DIR"], index_copy)
     return _Snapshot({name: r for name, r in rows.items() if r}, index_copy, tuple(lines))
+
+
+def _parents_first(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows of a table that refers to itself (a taxonomy term's parent), each after the row it
+    refers to, so that restoring them in order never breaks a foreign key (PostgreSQL checks
+    each insert); the database may return them in any order."""
+    links = [
+        (fk.parent.name, fk.column.name) for fk in table.foreign_keys if fk.column.table is table
+    ]
+    if not links:
+        return rows
+    placed: set[tuple[str, object]] = set()
+    ordered: list[dict[str, Any]] = []
+    waiting = list(rows)
+    while waiting:
+        ready = [
+            row
+            for row in waiting
+            if all(row[child] is None or (parent, row[child]) in placed for child, parent in links)
+        ]
+        if not ready:  # a cycle, or a parent outside the table: keep the rest as they came
+            return ordered + waiting
+        for row in ready:
+            ordered.append(row)
+            placed.update((parent, row[parent]) for _, parent in links)
+        waiting = [row for row in waiting if row not in ready]
+    return ordered
 
 
 DIRECTORY_MODULES = (

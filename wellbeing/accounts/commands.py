@@ -1,4 +1,5 @@
-"""``flask users ...``: create, disable and enable users; issue and revoke API tokens."""
+"""``flask users ...``: create, disable and enable users; issue and revoke API tokens; turn a
+user's two-factor sign-in off."""
 
 import sys
 
@@ -6,6 +7,7 @@ import click
 from flask.cli import AppGroup
 
 from wellbeing import audit
+from wellbeing.accounts import two_factor
 from wellbeing.accounts.models import Role, User
 from wellbeing.accounts.services import (
     AccountError,
@@ -41,7 +43,9 @@ def _read_password() -> str:
 @click.option("--name", required=True, help="The user's full name.")
 @click.option("--organisation", default=None, help="GP practice or organisation, if any.")
 def create_command(email: str, role: str, name: str, organisation: str | None) -> None:
-    """Create a user; the password is prompted for (or read from standard input)."""
+    """Create a user; the password is prompted for (or read from standard input) and must meet
+    the password policy (12 to 128 characters, not a common password, not the user's name or
+    email)."""
     if "@" not in email or not name.strip():
         raise click.ClickException("Give a valid email address and a non-empty --name")
     password = _read_password()
@@ -125,3 +129,17 @@ def token_command(email: str, replace: bool) -> None:
         click.echo(f"Revoked {_tokens(revoked)} issued earlier")
     click.echo(f"New API token for {user.email}, shown once (send 'Authorization: Bearer ...'):")
     click.echo(token)
+
+
+@users_cli.command("reset-2fa")
+@click.argument("email")
+def reset_two_factor_command(email: str) -> None:
+    """Turn two-factor sign-in off for EMAIL (a lost phone): its secret and recovery codes are
+    deleted and its sessions end; when it is required, EMAIL sets it up again at next sign-in."""
+    user = _user(email)
+    if not two_factor.enabled(user) and user.totp_secret is None:
+        click.echo(f"{user.email} has no two-factor sign-in")
+        return
+    two_factor.reset(user, via="cli")
+    db.session.commit()
+    click.echo(f"Two-factor sign-in is off for {user.email}; they are signed out everywhere")

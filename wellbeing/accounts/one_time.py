@@ -38,6 +38,7 @@ def issue(user: User, purpose: AccountTokenPurpose, created_by: User | None = No
             user_id=user.id,
             purpose=purpose,
             token_hash=hash_token(token),
+            created_at=now,
             expires_at=now + LIFETIMES[purpose],
             created_by_id=created_by.id if created_by else None,
         )
@@ -82,9 +83,15 @@ def find(token: str, purpose: AccountTokenPurpose) -> AccountToken | None:
     return row
 
 
-def spend(row: AccountToken) -> None:
-    """Use the token up: it never works again."""
-    row.used_at = utcnow()
+def spend(row: AccountToken) -> bool:
+    """Use the token up: it never works again. False if another request spent it first (a
+    conditional UPDATE, so that two requests racing with one link cannot both use it)."""
+    result = db.session.execute(
+        db.update(AccountToken)
+        .where(AccountToken.id == row.id, AccountToken.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
+    return getattr(result, "rowcount", 0) == 1  # a CursorResult: how many rows changed
 
 
 def queue_invite(user: User, token: str) -> None:

@@ -5,7 +5,9 @@ import secrets
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
+from wellbeing.accounts import one_time, passwords
 from wellbeing.accounts.models import (
+    AccountTokenPurpose,
     ApiToken,
     Role,
     User,
@@ -15,8 +17,6 @@ from wellbeing.accounts.models import (
 )
 from wellbeing.database import utcnow
 from wellbeing.extensions import db
-
-MIN_PASSWORD_LENGTH = 12
 
 
 class AccountError(ValueError):
@@ -29,18 +29,29 @@ def find_user_by_email(email: str) -> User | None:
     ).scalar_one_or_none()
 
 
-def validate_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"Password must be at least {MIN_PASSWORD_LENGTH} characters")
+def validate_password(password: str, email: str = "", name: str = "") -> None:
+    """Refuse a password the policy does not allow for this person (``passwords.problem``)."""
+    message = passwords.problem(password, email, name)
+    if message is not None:
+        raise AccountError(message)
 
 
 def create_user(
-    email: str, name: str, role: Role | str, password: str, organisation: str | None = None
+    email: str,
+    name: str,
+    role: Role | str,
+    password: str | None,
+    organisation: str | None = None,
 ) -> User:
-    """Add a new user to the session; duplicate emails are refused by the database."""
-    validate_password(password)
+    """Add a new user to the session; duplicate emails are refused by the database.
+
+    ``password`` None gives the account no usable password: only a one-time link (an invitation)
+    lets its owner set one.
+    """
+    if password is not None:
+        validate_password(password, email, name)
     user = User(email=email, name=name.strip(), role=Role(role), organisation=organisation)
-    user.set_password(password)
+    user.set_password(password if password is not None else secrets.token_urlsafe(32))
     try:
         with db.session.begin_nested():  # a savepoint: a duplicate leaves the session usable
             db.session.add(user)
@@ -57,8 +68,22 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if not user.check_password(password) or not user.active:
         return None
-    user.last_sign_in_at = utcnow()
     return user
+
+
+def request_password_reset(email: str) -> User | None:
+    """Email a reset link to the active account with this email, if there is one; that user."""
+    user = find_user_by_email(email)
+    if user is None or not user.active:
+        return None
+    one_time.queue_reset(user, one_time.issue(user, AccountTokenPurpose.RESET))
+    return user
+
+
+def set_new_password(user: User, password: str) -> None:
+    """Set a password the policy allows; every session the user has ends (``User.end_sessions``)."""
+    validate_password(password, user.email, user.name)
+    user.set_password(password)
 
 
 def issue_token(user: User) -> str:
