@@ -314,7 +314,8 @@ def test_api_tokens_are_unaffected(app: Flask, client: FlaskClient) -> None:
     token = issue_token(user)
     db.session.commit()
     response = client.get("/api/me", headers={"Authorization": f"Bearer {token}"})
-    assert response.status_code == 200
+    assert response.status_code == 200  # not sent to set up two-factor sign-in first
+    assert response.get_json()["id"] == user.id
 
 
 # Turning it off --------------------------------------------------------------------------------
