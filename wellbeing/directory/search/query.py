@@ -42,7 +42,7 @@ _REQUEST_WORDS_TEXT = """
     which who with would you your
 """
 REQUEST_WORDS = frozenset(_REQUEST_WORDS_TEXT.split())
-Any = q.Or  # stepped through, so that only the best LEXICAL_DEPTH matches are scored in full
+Any = q.Or  # a part matching any of its words; scoring.score sums its parts
 
 
 @dataclass
